@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from salescope.accounts.models import User
+from salescope.contacts.models import Contact
+from salescope.core.errors import ServiceError
+from salescope.core.refs import new_ref
+from salescope.deals.models import Deal
+
+from .models import Activity, ActivityKind
+
+
+def activity_field_errors(
+    *, kind: str, direction: str, status: str, duration_s: int | None, wait_s: int | None
+) -> list[tuple[str, str]]:
+    """The bundle's rules for which fields apply to which activity, as (field, message) pairs."""
+    errors: list[tuple[str, str]] = []
+    if kind not in ActivityKind.values:
+        return [("kind", f"unknown kind {kind!r}")]
+    if direction not in ("", "in", "out"):
+        errors.append(("direction", f"must be 'in' or 'out', not {direction!r}"))
+    if kind in ("call", "email", "message") and not direction:
+        errors.append(("direction", f"required for a {kind}"))
+    if kind == "call":
+        if status not in ("answered", "missed"):
+            errors.append(("status", "required for a call: 'answered' or 'missed'"))
+        if status == "answered" and duration_s is None:
+            errors.append(("duration_s", "required for an answered call"))
+    elif status:
+        errors.append(("status", f"does not apply to a {kind}"))
+    if wait_s is not None and not (kind == "call" and direction == "in"):
+        errors.append(("wait_s", "applies to inbound calls only"))
+    for name, value in (("duration_s", duration_s), ("wait_s", wait_s)):
+        if value is not None and value < 0:
+            errors.append((name, "must be ≥ 0"))
+    return errors
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    kind: str,
+    started_at: dt.datetime,
+    user: User | None = None,
+    contact: Contact | None = None,
+    deal: Deal | None = None,
+    direction: str = "",
+    status: str = "",
+    duration_s: int | None = None,
+    wait_s: int | None = None,
+    channel: str = "",
+    origin: str = "manual",
+    external_id: str = "",
+    recording_url: str = "",
+    transcript: str = "",
+    subject: str = "",
+    body: str = "",
+    ref: str | None = None,
+) -> Activity:
+    errors = activity_field_errors(kind=kind, direction=direction, status=status, duration_s=duration_s, wait_s=wait_s)
+    if errors:
+        raise ServiceError(*errors[0])
+    if deal is not None and contact is None:
+        contact = deal.contact
+    return Activity.objects.create(
+        ref=ref or new_ref("act"),
+        kind=kind,
+        started_at=started_at,
+        user=user,
+        contact=contact,
+        deal=deal,
+        direction=direction,
+        status=status,
+        duration_s=duration_s,
+        wait_s=wait_s,
+        channel=channel,
+        origin=origin,
+        external_id=external_id,
+        recording_url=recording_url,
+        transcript=transcript,
+        subject=subject,
+        body=body,
+    )

@@ -1,0 +1,7 @@
+class ServiceError(ValueError):
+    """A write was refused; the message names the field and the reason."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
