@@ -34,6 +34,14 @@ class Scope:
             return Q(**{path: self.user_id}) | Q(**{team_path: self.team_id})
         return Q(**{path: self.user_id})
 
+    def team_q(self, path: str) -> Q:
+        """A filter on the foreign key `path` (to a team): team-level records are seen by the team's members."""
+        if self.sees_all:
+            return Q()
+        if self.team_id is None:
+            return Q(pk__in=[])
+        return Q(**{path: self.team_id})
+
     def allows_user(self, user: User) -> bool:
         if self.sees_all or user.pk == self.user_id:
             return True
@@ -55,12 +63,15 @@ def scoped(queryset: QuerySet[M], scope: Scope) -> QuerySet[M]:
     if scope.sees_all:
         return queryset
     label = queryset.model._meta.label_lower
-    paths = SCOPE_PATHS.get(label)
-    if paths is None:
+    paths = SCOPE_PATHS.get(label, ())
+    team_paths = TEAM_SCOPE_PATHS.get(label, ())
+    if not paths and not team_paths:
         raise LookupError(f"no scoping rule for {label}")
     condition = Q()
     for path in paths:
         condition |= scope.user_q(path)
+    for path in team_paths:
+        condition |= scope.team_q(path)
     return queryset.filter(condition).distinct() if len(paths) > 1 else queryset.filter(condition)
 
 
@@ -75,4 +86,10 @@ SCOPE_PATHS: dict[str, tuple[str, ...]] = {
     "billing.payment": ("invoice__deal__owner",),
     "billing.plan": ("user",),
     "quality.qareview": ("activity__user",),
+}
+
+# Records that belong to a team rather than to a user: a team's plan, the team itself.
+TEAM_SCOPE_PATHS: dict[str, tuple[str, ...]] = {
+    "accounts.team": ("id",),
+    "billing.plan": ("team",),
 }
