@@ -47,3 +47,12 @@ def user_create(
 
 def user_by_extension(ext: str) -> User | None:
     return User.objects.filter(phone_ext=ext, is_active=True).order_by("id").first()
+
+
+def user_set_password(*, user: User, password: str) -> User:
+    """Give `user` a login password (hashed with the configured hasher)."""
+    if not password:
+        raise ValueError(f"an empty password for user {user.username!r}")
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
