@@ -1,0 +1,131 @@
+"""The single compute path: metric values of any group of owners, funnel and sources, from one Facts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from . import values
+from .facts import Facts, LeadItem, SpendItem
+from .registry import PLAN_METRICS, Metric, group_metrics
+
+Owners = Collection[int | None] | None  # None: every record (the whole department)
+
+
+class Engine:
+    """Selects each metric's items once, partitioned by owner; groups pool their members' items."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.metrics: list[Metric] = group_metrics(facts.criteria)
+        self._selected: dict[str, list[Any]] = {}
+        self._by_owner: dict[str, dict[int | None, list[Any]]] = {}
+        for metric in self.metrics:
+            selected = [item for item in facts.items(metric.source) if metric.where(item)]
+            parts: dict[int | None, list[Any]] = defaultdict(list)
+            for item in selected:
+                parts[item.owner].append(item)
+            self._selected[metric.key] = selected
+            self._by_owner[metric.key] = parts
+
+    def items(self, metric: Metric, owners: Owners) -> list[Any]:
+        """The records that make up `metric` for the group, in record order."""
+        selected = self._selected[metric.key]
+        if owners is None:
+            return list(selected)
+        allowed = set(owners)
+        return [item for item in selected if item.owner in allowed]
+
+    def _group_items(self, metric: Metric, owners: Owners) -> list[Any]:
+        if owners is None:
+            return self._selected[metric.key]
+        parts = self._by_owner[metric.key]
+        pooled: list[Any] = []
+        for owner in owners:
+            pooled.extend(parts.get(owner, ()))
+        return pooled
+
+    def values(self, owners: Owners) -> dict[str, Any]:
+        return {metric.key: metric.aggregate(self._group_items(metric, owners)) for metric in self.metrics}
+
+    def plan(self, group_values: dict[str, Any], *, user_id: int | None = None, team_id: int | None = None) -> dict:
+        """plan.<metric> for a user or a team with a target in at least one month of P (metrics.md, "Plan")."""
+        targets: dict[str, Decimal] = {}
+        for row in self.facts.plans:
+            if (user_id is not None and row["user_id"] == user_id) or (
+                team_id is not None and row["team_id"] == team_id
+            ):
+                targets[row["metric"]] = targets.get(row["metric"], Decimal(0)) + row["target"]
+        block: dict[str, Any] = {}
+        for metric in PLAN_METRICS:
+            if metric not in targets:
+                continue
+            fact = group_values[metric]
+            exact_fact = values.money_fraction(fact) if isinstance(fact, str) else Fraction(fact)
+            block[metric] = {
+                "target": values.money(targets[metric]),
+                "fact": fact,
+                "rate": values.share(values.ratio(exact_fact, Fraction(targets[metric]))),
+            }
+        return block
+
+    def funnel(self, owners: Owners) -> dict[str, list[dict[str, Any]]]:
+        leads = self._leads(owners)
+        result: dict[str, list[dict[str, Any]]] = {}
+        for pipeline in self.facts.pipelines:
+            opens = [s for s in self.facts.stages if s["pipeline_id"] == pipeline["id"] and s["kind"] == "open"]
+            reaches = [lead.reach for lead in leads if lead.pipeline_id == pipeline["id"]]
+            steps = [
+                {"stage": stage["ref"], "reached": sum(1 for r in reaches if r >= number)}
+                for number, stage in enumerate(opens, start=1)
+            ]
+            steps.append({"stage": "won", "reached": sum(1 for r in reaches if r == len(opens) + 1)})
+            result[pipeline["ref"]] = steps
+        return result
+
+    def sources(self, owners: Owners) -> dict[str, dict[str, Any]]:
+        leads = self._leads(owners)
+        spend = self.facts.spend
+        names = sorted({lead.source for lead in leads} | {row.source for row in spend})
+        result: dict[str, dict[str, Any]] = {}
+        for source in names:
+            source_leads = [lead for lead in leads if lead.source == source]
+            source_spend = [row for row in spend if row.source == source]
+            block = source_values(source_leads, source_spend)
+            campaigns = sorted({lead.campaign for lead in source_leads} | {row.campaign for row in source_spend})
+            block["campaigns"] = {
+                campaign: source_values(
+                    [lead for lead in source_leads if lead.campaign == campaign],
+                    [row for row in source_spend if row.campaign == campaign],
+                )
+                for campaign in campaigns
+            }
+            result[source] = block
+        return result
+
+    def _leads(self, owners: Owners) -> list[LeadItem]:
+        if owners is None:
+            return self.facts.leads
+        allowed = set(owners)
+        return [lead for lead in self.facts.leads if lead.owner in allowed]
+
+
+def source_values(leads: list[LeadItem], spend: list[SpendItem]) -> dict[str, Any]:
+    """End-to-end metrics of one source or campaign."""
+    won = [lead for lead in leads if lead.currently_won]
+    revenue = sum((Fraction(lead.amount) for lead in won), Fraction(0))
+    spent = sum((Fraction(row.amount) for row in spend), Fraction(0))
+    customers = len({lead.contact_id for lead in won})
+    return {
+        "leads": len(leads),
+        "won": len(won),
+        "revenue": values.money(revenue),
+        "customers": customers,
+        "spend": values.money(spent),
+        "cpl": values.money(values.ratio(spent, len(leads))),
+        "cac": values.money(values.ratio(spent, customers)),
+        "romi": values.share(values.ratio(revenue - spent, spent)),
+    }
