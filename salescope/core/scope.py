@@ -1,8 +1,9 @@
 """Who sees what: one scoping function that every read goes through.
 
 - a manager sees records they are responsible for;
-- a head sees the records of their team's members (and their own);
-- an admin (or a superuser) sees everything.
+- a head of a team sees the records of their team's members (and their own);
+- a head with no team heads the whole department and, like an admin (or a
+  superuser), sees everything.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ class Scope:
 
 
 def scope_for(user: User) -> Scope:
-    sees_all = bool(user.is_superuser or user.role == "admin")
+    heads_department = user.role == "head" and user.team_id is None
+    sees_all = bool(user.is_superuser or user.role == "admin" or heads_department)
     return Scope(user_id=user.pk, role=user.role, team_id=user.team_id, sees_all=sees_all)
 
 
