@@ -16,7 +16,7 @@ def integration_config(key: str) -> dict[str, Any] | None:
     return dict(found) if found is not None else None
 
 
-def integration_configure(key: str, *, enabled: bool = True, **config: Any) -> Integration:
+def integration_configure(key: str, /, *, enabled: bool = True, **config: Any) -> Integration:
     integration, _ = Integration.objects.update_or_create(key=key, defaults={"enabled": enabled, "config": config})
     return integration
 
