@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -83,3 +84,37 @@ def contact_find_by_email(address: str) -> Contact | None:
         ContactEmail.objects.filter(address__iexact=address.strip()).select_related("contact").order_by("contact_id")
     ).first()
     return found.contact if found else None
+
+
+FILLABLE_FIELDS = ("company", "source", "campaign", "utm", "ga_client_id", "ym_client_id")
+
+
+@transaction.atomic
+def contact_fill_blanks(
+    contact: Contact, *, phones: Iterable[str] = (), emails: Iterable[str] = (), **fields: Any
+) -> Contact:
+    """A returning client keeps what we know (their first touch); only empty fields are filled,
+    and phones or e-mails we did not have are added after the known ones."""
+    unknown = set(fields) - set(FILLABLE_FIELDS)
+    if unknown:
+        raise ServiceError(sorted(unknown)[0], "cannot be filled in")
+    blanks = {name: value for name, value in fields.items() if value and not getattr(contact, name)}
+    if blanks:
+        Contact.objects.filter(pk=contact.pk).update(**blanks)
+        for name, value in blanks.items():
+            setattr(contact, name, value)
+    known_numbers = set(contact.phones.values_list("number", flat=True))
+    position = len(known_numbers)
+    for number in _normalized_phones(phones):
+        if number not in known_numbers:
+            ContactPhone.objects.create(contact=contact, number=number, position=position)
+            known_numbers.add(number)
+            position += 1
+    known_addresses = {a.lower() for a in contact.emails.values_list("address", flat=True)}
+    position = len(known_addresses)
+    for address in (a.strip() for a in emails):
+        if address and address.lower() not in known_addresses:
+            ContactEmail.objects.create(contact=contact, address=address, position=position)
+            known_addresses.add(address.lower())
+            position += 1
+    return contact

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,23 @@ from salescope.contacts.models import Contact
 from salescope.contacts.services import contact_create, contact_find_by_email, contact_find_by_phone
 from salescope.deals.models import Deal, Pipeline, StageKind
 from salescope.deals.services import deal_create
+
+
+class Routing(TypedDict):
+    owner: User | None
+    team: Team | None
+    pipeline_ref: str | None
+
+
+def intake_routing(config: dict[str, Any]) -> Routing:
+    """Who a new client from a channel goes to: `owner_ref`, `team_ref`, `pipeline_ref` of its settings."""
+    owner_ref = str(config.get("owner_ref") or "")
+    team_ref = str(config.get("team_ref") or "")
+    return {
+        "owner": User.objects.filter(ref=owner_ref, is_active=True).first() if owner_ref else None,
+        "team": Team.objects.filter(ref=team_ref).first() if team_ref else None,
+        "pipeline_ref": str(config.get("pipeline_ref") or "") or None,
+    }
 
 
 @dataclass(frozen=True)

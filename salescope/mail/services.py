@@ -18,9 +18,8 @@ from salescope.activities.models import Activity
 from salescope.activities.services import activity_record
 from salescope.contacts.models import Contact
 from salescope.core.errors import ServiceError
-from salescope.integrations.leads import lead_intake, open_deal_of
+from salescope.integrations.leads import intake_routing, lead_intake, open_deal_of
 from salescope.integrations.services import integration_config
-from salescope.messaging.routing import intake_routing
 
 from .models import MailMessage
 from .parsing import ParsedMail, mail_parse, message_ids

@@ -16,12 +16,11 @@ from salescope.contacts.models import Contact
 from salescope.core.errors import ServiceError
 from salescope.core.phones import InvalidPhone, normalize_phone
 from salescope.deals.models import Deal
-from salescope.integrations.leads import lead_intake, open_deal_of
+from salescope.integrations.leads import intake_routing, lead_intake, open_deal_of
 from salescope.integrations.services import integration_config
 
 from .botapi import BotApiError, bot_api_call
 from .models import TelegramChat, TelegramUpdate
-from .routing import intake_routing
 from .telegram import IncomingMessage, Update, update_parse
 
 INTEGRATION = "telegram"

@@ -8,9 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from salescope.activities.services import activity_record
-from salescope.contacts.models import Contact, ContactEmail, ContactPhone
-from salescope.integrations.leads import Intake, lead_intake
-from salescope.messaging.routing import intake_routing
+from salescope.contacts.services import contact_fill_blanks
+from salescope.integrations.leads import Intake, intake_routing, lead_intake
 
 from .submission import Submission
 
@@ -27,30 +26,6 @@ def _source(submission: Submission, config: dict[str, Any]) -> str:
         mapping = config.get("source_map") or {}
         return str(mapping.get(utm_source, utm_source))[:100]
     return str(config.get("source") or CHANNEL)
-
-
-def _fill_known_contact(contact: Contact, submission: Submission, source: str) -> None:
-    """A returning client keeps what we know (first touch); blanks are filled and new phones/e-mails added.
-
-    TODO(lead): belongs in salescope.contacts.services as a contact update service.
-    """
-    blanks: dict[str, Any] = {}
-    for name, value in (
-        ("ga_client_id", submission.ga_client_id),
-        ("ym_client_id", submission.ym_client_id),
-        ("source", source),
-        ("campaign", submission.utm.get("utm_campaign", "")),
-    ):
-        if value and not getattr(contact, name):
-            blanks[name] = value
-    if submission.utm and not contact.utm:
-        blanks["utm"] = submission.utm
-    if blanks:
-        Contact.objects.filter(pk=contact.pk).update(**blanks)
-    if submission.phone and not contact.phones.filter(number=submission.phone).exists():
-        ContactPhone.objects.create(contact=contact, number=submission.phone, position=contact.phones.count())
-    if submission.email and not contact.emails.filter(address__iexact=submission.email).exists():
-        ContactEmail.objects.create(contact=contact, address=submission.email, position=contact.emails.count())
 
 
 @transaction.atomic
@@ -72,7 +47,16 @@ def webform_submit(submission: Submission, config: dict[str, Any]) -> Intake:
         **intake_routing(config),
     )
     if not intake.contact_created:
-        _fill_known_contact(intake.contact, submission, source)
+        contact_fill_blanks(
+            intake.contact,
+            phones=[submission.phone] if submission.phone else [],
+            emails=[submission.email] if submission.email else [],
+            ga_client_id=submission.ga_client_id,
+            ym_client_id=submission.ym_client_id,
+            source=source,
+            campaign=submission.utm.get("utm_campaign", ""),
+            utm=submission.utm,
+        )
     if submission.comment:
         activity_record(
             kind="note",
