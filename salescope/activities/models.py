@@ -71,6 +71,8 @@ class Activity(RefModel):
     transcript = models.TextField(_("transcript"), blank=True)
     subject = models.CharField(_("subject"), max_length=500, blank=True)
     body = models.TextField(_("text"), blank=True)
+    # A file sent with the activity (a proposal), kept in Django's default storage.
+    attachment = models.FileField(_("attachment"), upload_to="attachments/%Y/%m/", max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("activity")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from salescope.contacts.models import Contact
 from salescope.core.scope import Scope, scoped
@@ -112,3 +112,35 @@ def contact_timeline(
     page = candidates[:limit]
     earlier = page[-1].cursor if len(candidates) > limit else None
     return TimelinePage(entries=page[::-1], earlier=earlier)
+
+
+def reply_attempt_q(prefix: str = "") -> Q:
+    """A reply attempt (metrics.md): a touch or an outbound call of any status."""
+    p = prefix
+    return (
+        Q(**{f"{p}kind": "call", f"{p}direction": "out"})
+        | Q(**{f"{p}kind": "call", f"{p}status": "answered"})
+        | Q(**{f"{p}kind__in": ["email", "message"], f"{p}direction": "out"})
+        | Q(**{f"{p}kind__in": ["proposal", "meeting"]})
+    )
+
+
+def missed_calls_unreturned(*, scope: Scope, since: dt.datetime, limit: int = 50) -> list[Activity]:
+    """The scope user's own inbound missed calls since `since` (theirs, or a shared line's call from a client
+    they own) with no reply attempt to the same contact after them yet, oldest first."""
+    user_id = scope.user_id
+    later_reply = Activity.objects.filter(
+        reply_attempt_q(), contact=OuterRef("contact"), started_at__gt=OuterRef("started_at")
+    )
+    mine = Q(user_id=user_id) | Q(user__isnull=True, contact__owner_id=user_id)
+    calls = (
+        Activity.objects.filter(mine, kind="call", direction="in", status="missed", started_at__gte=since)
+        .exclude(contact__isnull=True)
+        .filter(~Exists(later_reply))
+    )
+    return list(calls.select_related("contact").order_by("started_at", "id")[:limit])
+
+
+def activity_for_download(*, scope: Scope, activity_id: int) -> Activity:
+    """One activity the scope may see; Activity.DoesNotExist outside it."""
+    return scoped(Activity.objects.all(), scope).get(pk=activity_id)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from salescope.core.admin import ReadOnlyTabularInline, ScopedAdmin, ScopedTabularInline
 from salescope.core.errors import ServiceError
 
-from .models import Deal, DealItem, Pipeline, Product, Stage, StageChange
+from .models import Deal, DealItem, LossReason, Pipeline, Product, Stage, StageChange
 from .services import deal_create, deal_move_stage
 
 
@@ -150,3 +150,13 @@ class StageChangeAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(LossReason)
+class LossReasonAdmin(ScopedAdmin):
+    """The list a manager picks from when a deal is lost; heads and admins keep it."""
+
+    scope_rule = False
+    list_display = ["name", "position", "active"]
+    list_editable = ["position", "active"]
+    search_fields = ["name"]

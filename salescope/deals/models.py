@@ -134,3 +134,19 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal_id} → {self.stage_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class LossReason(models.Model):
+    """One entry of the configurable list a manager picks from when a deal is lost (edited in the admin)."""
+
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        verbose_name = _("loss reason")
+        verbose_name_plural = _("loss reasons")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name

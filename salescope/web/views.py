@@ -39,6 +39,9 @@ def _wants_results_only(request: HttpRequest) -> bool:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """A manager starts the day on "My day"; everyone else on the contact list."""
+    if getattr(request.user, "role", "") == "manager":
+        return redirect("my_day")
     return redirect("contact_list")
 
 
@@ -62,12 +65,23 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
         card = contact_card(scope=scope, contact_id=pk)
     except Contact.DoesNotExist as exc:
         raise Http404 from exc
-    timeline = contact_timeline(scope=scope, contact=card, before=before)
-    context = {"contact": card, "timeline": timeline}
     htmx = getattr(request, "htmx", None)
     if htmx and before is not None:
-        return render(request, "web/contacts/_timeline_entries.html", context)
-    return render(request, "web/contacts/detail.html", context)
+        timeline = contact_timeline(scope=scope, contact=card, before=before)
+        return render(request, "web/contacts/_timeline_entries.html", {"contact": card, "timeline": timeline})
+    return render_contact_card(request, card)
+
+
+def render_contact_card(
+    request: HttpRequest, card: Contact, bound: dict[str, object] | None = None, status: int = 200
+) -> HttpResponse:
+    """The whole card: facts, quick actions (a bound form shows its errors) and the latest timeline page."""
+    from .manager import action_forms
+
+    scope = _scope(request)
+    context = {"contact": card, "timeline": contact_timeline(scope=scope, contact=card)}
+    context |= action_forms(scope, card, bound)
+    return render(request, "web/contacts/detail.html", context, status=status)
 
 
 @login_required

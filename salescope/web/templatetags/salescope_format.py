@@ -53,3 +53,35 @@ def page_query(context: template.Context) -> str:
 def line_total(item: object) -> Decimal:
     """A deal item's quantity × price."""
     return Decimal(item.price) * int(item.quantity)  # type: ignore[attr-defined]
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    """A share or a plan rate as a whole percentage in the active locale: 0.934 → `93 %`."""
+    if rate is None or rate == "":
+        return ""
+    return f"{number_format(round(float(rate) * 100), use_l10n=True)}\xa0%"
+
+
+@register.filter
+def bar_width(rate: float | None) -> int:
+    """A rate as the width of a progress bar, 0–100."""
+    if rate is None or rate == "":
+        return 0
+    return max(0, min(100, round(float(rate) * 100)))
+
+
+@register.filter
+def plain_number(value: str | Decimal | None) -> str:
+    """A plan target ("12.00") as a number without needless decimals (`12`), grouped for the locale."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value)
+    places = 0 if number == number.to_integral_value() else 2
+    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def attachment_name(path: str) -> str:
+    """A stored file's name without its folders."""
+    return str(path or "").rsplit("/", 1)[-1]

@@ -15,7 +15,7 @@ def test_login_page_is_russian_by_default_and_english_after_switching(client):
 def test_login_and_logout(dept, client):
     response = client.post("/login/", {"username": "kolya", "password": "secret123"})
     assert response.status_code == 302 and response["Location"] == "/"
-    assert client.get("/", follow=True).redirect_chain[-1][0] == "/contacts/"
+    assert client.get("/", follow=True).redirect_chain[-1][0] == "/my-day/"  # a manager starts on My day
     bad = client_for(dept.kolya)
     bad.logout()
     failed = bad.post("/login/", {"username": "kolya", "password": "wrong"})
