@@ -13,7 +13,7 @@ from salescope.contacts.models import Contact
 from salescope.core.errors import ServiceError
 from salescope.core.refs import new_ref
 
-from .models import Deal, DealItem, Pipeline, Product, Stage, StageChange, StageKind
+from .models import Deal, DealItem, LossReason, Pipeline, Product, Stage, StageChange, StageKind
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,17 @@ def deal_move_stage(
     at: dt.datetime | None = None,
     by: User | None = None,
     loss_reason: str | None = None,
+    amount: Decimal | None = None,
 ) -> StageChange:
-    """Move a deal; the stage change is written in the same transaction as the move."""
+    """Move a deal; the stage change is written in the same transaction as the move.
+
+    `amount` (only with a won stage) is the amount confirmed at the win; a deal with items keeps their total.
+    """
     locked = Deal.objects.select_for_update().get(pk=deal.pk)
     if stage.pipeline_id != locked.pipeline_id:
         raise ServiceError("stage", f"stage {stage.ref} is not in the deal's pipeline")
+    if amount is not None:
+        _check_won_amount(locked, stage, amount)
     when = at or timezone.now()
     if when < locked.created_at:
         raise ServiceError("at", "a stage change cannot precede the deal's creation")
@@ -108,10 +114,24 @@ def deal_move_stage(
     if loss_reason is not None and stage.kind == StageKind.LOST:
         locked.loss_reason = loss_reason
         fields.append("loss_reason")
+    if amount is not None and amount != locked.amount:
+        locked.amount = amount
+        fields.append("amount")
     if fields:
         locked.save(update_fields=fields)
     deal.stage, deal.stage_changed_at, deal.loss_reason = locked.stage, locked.stage_changed_at, locked.loss_reason
+    deal.amount = locked.amount
     return change
+
+
+def _check_won_amount(deal: Deal, stage: Stage, amount: Decimal) -> None:
+    if stage.kind != StageKind.WON:
+        raise ServiceError("amount", "an amount is confirmed only when a deal is won")
+    if amount < 0:
+        raise ServiceError("amount", "a deal needs a non-negative amount")
+    lines = [ItemLine(i.product, i.quantity, i.price) for i in deal.items.select_related("product")]
+    if lines and amount != items_total(lines):
+        raise ServiceError("amount", f"{amount} differs from the items' total {items_total(lines)}")
 
 
 def deal_refresh_current_stage(deal_ids: Iterable[int]) -> None:
@@ -123,3 +143,10 @@ def deal_refresh_current_stage(deal_ids: Iterable[int]) -> None:
     for deal_id, change in latest.items():
         deals.append(Deal(pk=deal_id, stage_id=change.stage_id, stage_changed_at=change.at))
     Deal.objects.bulk_update(deals, ["stage", "stage_changed_at"], batch_size=1000)
+
+
+def loss_reasons_ensure(names: Iterable[str]) -> None:
+    """Offer these loss reasons (in this order, after the ones already listed)."""
+    start = LossReason.objects.count()
+    for offset, name in enumerate(names):
+        LossReason.objects.get_or_create(name=name, defaults={"position": start + offset + 1})

@@ -21,7 +21,9 @@ from salescope.bundle.writer import write_bundle
 from salescope.contacts.models import Contact
 from salescope.core.errors import ServiceError
 from salescope.deals.models import Deal
+from salescope.deals.services import loss_reasons_ensure
 
+from .catalog import LOSS_REASONS
 from .generator import build_demo_bundle
 
 Progress = Callable[[str, int, int], None]
@@ -78,6 +80,7 @@ def demo_load(
             imported = import_bundle(folder, progress=progress)
             usernames = sorted((user["id"] for user in records["users"]), key=_login_order)
             logins = _set_passwords(usernames)
+            loss_reasons_ensure(LOSS_REASONS)
     return DemoResult(logins=logins, imported=imported)
 
 

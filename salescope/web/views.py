@@ -39,10 +39,10 @@ def _wants_results_only(request: HttpRequest) -> bool:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """A manager starts the day on "My day"; everyone else on the contact list."""
+    """A manager starts the day on "My day"; a head or an admin on the department dashboard."""
     if getattr(request.user, "role", "") == "manager":
         return redirect("my_day")
-    return redirect("contact_list")
+    return redirect("dashboards:dashboard")
 
 
 @login_required

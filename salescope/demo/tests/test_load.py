@@ -12,7 +12,7 @@ from salescope.analytics.report import build_report
 from salescope.billing.models import Payment, Plan
 from salescope.contacts.models import Contact
 from salescope.core.errors import ServiceError
-from salescope.deals.models import Deal, StageChange
+from salescope.deals.models import Deal, LossReason, StageChange
 from salescope.demo.generator import build_demo_bundle
 from salescope.demo.services import demo_load
 from salescope.marketing.models import AdSpend
@@ -43,6 +43,8 @@ def test_demo_load_imports_every_record_of_the_bundle():
     assert result.imported.warnings == []
     kolya = User.objects.get(username="kolya")
     assert kolya.name == "Николай Петров" and kolya.team is not None and kolya.team.name == "Москва"
+    offered = list(LossReason.objects.values_list("name", flat=True))
+    assert offered == ["Дорого", "Выбрали конкурента", "Не актуально", "Нет бюджета", "Не дозвонились"]
 
 
 def test_demo_logins_have_documented_passwords():

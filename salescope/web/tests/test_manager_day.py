@@ -29,9 +29,9 @@ def _section(html: str, section_id: str) -> str:
     return html[start:end]
 
 
-def test_a_manager_starts_on_my_day_and_a_head_on_the_contacts(dept):
+def test_a_manager_starts_on_my_day_and_a_head_on_the_dashboard(dept):
     assert client_for(dept.kolya).get("/").url == "/my-day/"
-    assert client_for(dept.head_a).get("/").url == "/contacts/"
+    assert client_for(dept.head_a).get("/").url == "/dashboards/"
 
 
 def test_new_leads_waiting_for_a_first_response_with_the_sla_timer(dept):
