@@ -59,14 +59,21 @@ INSTALLED_APPS = [
     "salescope.deals",
     "salescope.activities",
     "salescope.followups",
+    "salescope.notifications",
     "salescope.billing",
     "salescope.marketing",
     "salescope.quality",
     "salescope.bundle",
     "salescope.analytics",
+    "salescope.api",
     "salescope.demo",
     "salescope.integrations",
+    "salescope.telephony",
+    "salescope.messaging",
+    "salescope.mail",
+    "salescope.webforms",
     "salescope.web",
+    "salescope.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -135,18 +142,48 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 SALESCOPE_CURRENCY = os.environ.get("SALESCOPE_CURRENCY", "RUB")
+# The address users open Salescope at (e.g. https://crm.example.ru), for links in e-mails.
+SALESCOPE_BASE_URL = os.environ.get("SALESCOPE_BASE_URL", "").rstrip("/")
 PHONE_DEFAULT_REGION = os.environ.get("SALESCOPE_PHONE_REGION", "RU")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve files straight from the apps too, so a missed `collectstatic` never breaks a page.
+WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(DATA_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploaded files and call recordings go to an S3-compatible bucket when S3_BUCKET is set (django-storages);
+# otherwise to MEDIA_ROOT in the data folder.
+if os.environ.get("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache is shared by every web worker: Redis when configured, else files in the data folder.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
+    )
+}
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.PriorityRedisHuey",
