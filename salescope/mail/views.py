@@ -6,23 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salescope.accounts.models import User
 from salescope.contacts.models import Contact
 from salescope.core.errors import ServiceError
+from salescope.core.http import safe_next_url
 from salescope.core.scope import scope_for, scoped
 
 from .services import mail_send
-
-
-def _back(request: HttpRequest) -> str:
-    for target in (request.POST.get("next", ""), request.headers.get("Referer", "")):
-        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-            return target
-    return "/"
 
 
 @login_required
@@ -43,8 +36,8 @@ def mail_send_view(request: HttpRequest, contact_ref: str) -> HttpResponse:
             context = {"contact": contact, "error": exc.message}
             return render(request, "mail/_send_result.html", context, status=400)
         messages.error(request, _("The letter was not sent: %(reason)s") % {"reason": exc.message})
-        return redirect(_back(request))
+        return redirect(safe_next_url(request, "/", use_referer=True))
     if getattr(request, "htmx", False):
         return render(request, "mail/_send_result.html", {"contact": contact, "activity": activity})
     messages.success(request, _("Letter sent."))
-    return redirect(_back(request))
+    return redirect(safe_next_url(request, "/", use_referer=True))

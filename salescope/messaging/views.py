@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from salescope.accounts.models import User
 from salescope.contacts.models import Contact
 from salescope.core.errors import ServiceError
+from salescope.core.http import safe_next_url
 from salescope.core.scope import scope_for, scoped
 from salescope.integrations.models import RawEvent
 from salescope.integrations.services import integration_config, integration_touch, raw_event_store
@@ -62,13 +62,6 @@ def telegram_webhook(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True, "outcome": str(outcome)})
 
 
-def _back(request: HttpRequest) -> str:
-    for target in (request.POST.get("next", ""), request.headers.get("Referer", "")):
-        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-            return target
-    return "/"
-
-
 @login_required
 @require_POST
 def message_send_view(request: HttpRequest, contact_ref: str) -> HttpResponse:
@@ -81,8 +74,8 @@ def message_send_view(request: HttpRequest, contact_ref: str) -> HttpResponse:
             context = {"contact": contact, "error": exc.message}
             return render(request, "messaging/_send_result.html", context, status=400)
         messages.error(request, _("The message was not sent: %(reason)s") % {"reason": exc.message})
-        return redirect(_back(request))
+        return redirect(safe_next_url(request, "/", use_referer=True))
     if getattr(request, "htmx", False):
         return render(request, "messaging/_send_result.html", {"contact": contact, "activity": activity})
     messages.success(request, _("Message sent to Telegram."))
-    return redirect(_back(request))
+    return redirect(safe_next_url(request, "/", use_referer=True))

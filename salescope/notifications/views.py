@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+
+from salescope.core.http import safe_next_url
 
 from .queries import notification_list
 from .services import notifications_mark_read
@@ -28,6 +30,4 @@ def mark_read(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("id", "")
     ids = [int(raw)] if raw.isdigit() else None
     notifications_mark_read(user=request.user, ids=ids)  # type: ignore[arg-type]
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-    return redirect(target if target and safe else "notification_list")
+    return redirect(safe_next_url(request, reverse("notification_list")))

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
@@ -26,6 +25,7 @@ from salescope.activities.services import activity_record
 from salescope.contacts.models import Contact
 from salescope.contacts.queries import contact_card
 from salescope.core.errors import ServiceError
+from salescope.core.http import safe_next_url
 from salescope.core.scope import Scope, scope_for, scoped
 from salescope.deals.models import Deal, Pipeline, Stage, StageKind
 from salescope.deals.queries import deal_board, deal_for_update, loss_reasons, pipelines_with_stages
@@ -77,9 +77,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404  # a head sees the team's tasks but completes only their own
     task_complete(task=task)
     messages.success(request, _("Task marked done."))
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-    return redirect(target if target and safe else "my_day")
+    return redirect(safe_next_url(request, reverse("my_day")))
 
 
 # Deal board ---------------------------------------------------------------------------------------------
