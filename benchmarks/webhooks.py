@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -133,6 +134,12 @@ def send(args: tuple[int, list[bytes]]) -> tuple[list[float], dict[int, int]]:
     return latencies, statuses
 
 
+def sample_load(loads: list[float], done: threading.Event) -> None:
+    """The 1-minute load average every 5 s while the stream is sent (other work on the machine shows here)."""
+    while not done.wait(5):
+        loads.append(os.getloadavg()[0])
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time of processes (Linux /proc), to tell our cost apart from a busy machine's."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -146,8 +153,8 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def server_pids(master: int, db_name: str) -> list[int]:
-    """gunicorn's workers and the PostgreSQL backends serving the benchmark database."""
+def server_pids(master: int, db_name: str) -> tuple[list[int], list[int]]:
+    """gunicorn (master and workers) and the PostgreSQL backends serving the benchmark database."""
     from django.db import connection
 
     workers = []
@@ -160,7 +167,7 @@ def server_pids(master: int, db_name: str) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db_name])
         backends = [row[0] for row in cursor.fetchall()]
-    return [master, *workers, *backends]
+    return [master, *workers], backends
 
 
 def setup_department() -> None:
@@ -222,9 +229,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--db-name", default="", help="the benchmark database (default: salescope_bench_<pid>)")
     args = parser.parse_args()
 
-    db_name = f"salescope_bench_{os.getpid()}"
+    db_name = args.db_name or f"salescope_bench_{os.getpid()}"
     db_url = f"{args.pg.rstrip('/')}/{db_name}"
     data_dir = tempfile.mkdtemp(prefix="salescope-bench-")
     env = {
@@ -238,6 +246,7 @@ def main() -> int:
         "HUEY_IMMEDIATE": "false",
     }
     os.environ.update(env)
+    pg_admin(f"{args.pg.rstrip('/')}/postgres", f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
     pg_admin(f"{args.pg.rstrip('/')}/postgres", f'CREATE DATABASE "{db_name}"')
     server: subprocess.Popen[bytes] | None = None
     try:
@@ -287,15 +296,26 @@ def main() -> int:
             f"{args.clients} clients to gunicorn with {args.workers} workers…",
             flush=True,
         )
-        pids = server_pids(server.pid, db_name)
-        cpu_before = cpu_seconds(pids)
+        web, backends = server_pids(server.pid, db_name)
+        web_before, db_before = cpu_seconds(web), cpu_seconds(backends)
+        loads: list[float] = []
+        sampling = threading.Event()
+        sampler = threading.Thread(target=sample_load, args=(loads, sampling), daemon=True)
+        sampler.start()
         began = time.perf_counter()
         with multiprocessing.Pool(args.clients) as pool:
             results = pool.map(send, chunks)
         elapsed = time.perf_counter() - began
-        pids = sorted(set(pids) | set(server_pids(server.pid, db_name)))
-        server_cpu = cpu_seconds(pids) - cpu_before
+        sampling.set()
+        _, backends_after = server_pids(server.pid, db_name)
+        new_backends = sorted(set(backends_after) - set(backends))
+        web_cpu = cpu_seconds(web) - web_before
+        db_cpu = cpu_seconds(backends) - db_before + cpu_seconds(new_backends)
+        server_cpu = web_cpu + db_cpu
         connections.close_all()
+        server.terminate()  # a graceful stop: workers write the event counts they still hold
+        server.wait(timeout=30)
+        server = None
         latencies = sorted(x for lat, _ in results for x in lat)
         statuses: dict[int, int] = {}
         for _, counts in results:
@@ -310,8 +330,13 @@ def main() -> int:
         print(f"responses: {dict(sorted(statuses.items()))}")
         per_event = server_cpu / len(bodies)
         print(
+            f"CPU per event: gunicorn {web_cpu / len(bodies) * 1000:.1f} ms, "
+            f"PostgreSQL {db_cpu / len(bodies) * 1000:.1f} ms"
+        )
+        print(
             f"server CPU (gunicorn + PostgreSQL backends): {per_event * 1000:.1f} ms per event; "
-            f"machine load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+            f"machine load average during the run {statistics.mean(loads or [os.getloadavg()[0]]):.1f} "
+            f"(max {max(loads or [0.0]):.1f}) on {os.cpu_count()} cores"
         )
         if per_event:
             print(f"capacity estimate on 2 otherwise idle cores: {2 / per_event:.0f} events/s")

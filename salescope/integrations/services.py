@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import logging
 from typing import Any
 
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,12 +33,58 @@ def raw_event_store(
     )
 
 
+_untold: dict[str, int] = {}  # events this process counted but could not write yet (the row was busy)
+
+
 def integration_touch(key: str, *, error: str = "") -> None:
-    """Record that an event arrived (and the error it caused, if any) for the status page."""
+    """Record that an event arrived (and the error it caused, if any) for the status page.
+
+    Call it inside the transaction that handled the event. The integration row is a hot spot when many workers
+    take events at once: on PostgreSQL a worker that finds it locked by another does not wait but keeps its count
+    and adds it with its next touch (or at exit), so `events_received` is exact once the workers are idle and
+    never blocks ingestion. An error is always written at once (waiting for the row if need be)."""
     now = timezone.now()
-    updates: dict[str, Any] = {"last_event_at": now, "events_received": F("events_received") + 1}
+    count = _untold.pop(key, 0) + 1
+    updates: dict[str, Any] = {"last_event_at": now, "events_received": F("events_received") + count}
     if error:
         updates.update(last_error=error, last_error_at=now)
-    if not Integration.objects.filter(key=key).update(**updates):
+    rows = Integration.objects.filter(key=key)
+    if not error and connection.vendor == "postgresql":
+        if _touch_unless_busy(key, now, count):
+            return
+        if rows.exists():  # busy: another worker is writing it right now
+            _untold[key] = count
+            return
+    if not rows.update(**updates):
         Integration.objects.get_or_create(key=key)
-        Integration.objects.filter(key=key).update(**updates)
+        rows.update(**updates)
+
+
+def _touch_unless_busy(key: str, now: Any, count: int) -> bool:
+    table = Integration._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_event_at = %s, events_received = events_received + %s "
+            f"WHERE id = (SELECT id FROM {table} WHERE key = %s FOR UPDATE SKIP LOCKED)",
+            [now, count, key],
+        )
+        return bool(cursor.rowcount)
+
+
+def integration_touch_flush() -> None:
+    """Write the counts this process still holds (at exit)."""
+    for key, count in list(_untold.items()):
+        _untold.pop(key, None)
+        Integration.objects.filter(key=key).update(events_received=F("events_received") + count)
+
+
+def _flush_quietly() -> None:
+    if not _untold:
+        return
+    try:
+        integration_touch_flush()
+    except Exception:  # noqa: BLE001 (at exit there is nobody left to tell)
+        logging.getLogger(__name__).exception("could not write the last integration event counts")
+
+
+atexit.register(_flush_quietly)  # a gunicorn worker stopped gracefully exits through here

@@ -6,3 +6,8 @@ class TelephonyConfig(AppConfig):
     name = "salescope.telephony"
     label = "telephony"
     verbose_name = _("telephony")
+
+    def ready(self) -> None:
+        from .lookups import connect_invalidation
+
+        connect_invalidation()

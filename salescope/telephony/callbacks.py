@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salescope.accounts.models import User
-from salescope.accounts.services import user_by_extension
 from salescope.activities.models import Activity, ActivityKind
 from salescope.followups.models import Task, TaskKind
 from salescope.followups.services import task_complete, task_create
 
+from .lookups import user_by_ext
+from .models import Call
 from .routing import Routing
-
-if TYPE_CHECKING:
-    from .models import Call
 
 
 def _reaching_calls(activity: Activity):  # type: ignore[no-untyped-def]
@@ -31,7 +28,7 @@ def callback_owner(call: Call, activity: Activity, routing: Routing) -> User | N
     """The manager of the line that was called, else the manager whose extension rang, else the client's owner."""
     manager = routing.line_manager(call.our_number)
     if manager is None and call.extension:
-        manager = user_by_extension(call.extension)
+        manager = user_by_ext(call.extension)
     if manager is None and activity.contact is not None:
         manager = activity.contact.owner
     return manager
@@ -62,13 +59,21 @@ def callback_decide(call: Call, activity: Activity, routing: Routing) -> Task | 
 
 def callback_close_for(activity: Activity) -> int:
     """Close the open missed-call callbacks this call answers (calls to the client after the missed call)."""
-    open_tasks = Task.objects.filter(
-        kind=TaskKind.CALLBACK,
-        completed_at__isnull=True,
-        telephony_call__activity__contact=activity.contact,
-    ).filter(Q(telephony_call__activity__started_at__lt=activity.started_at) | Q(telephony_call__activity=activity))
     closed = 0
-    for task in open_tasks:
+    for task in Task.objects.filter(pk__in=_open_callbacks_answered_by(activity)).order_by("id"):
         task_complete(task=task, at=max(activity.started_at, task.created_at))
         closed += 1
     return closed
+
+
+def _open_callbacks_answered_by(activity: Activity) -> list[int]:
+    """One plain query (this runs for most calls and usually finds nothing)."""
+    task, call, act = Task._meta.db_table, Call._meta.db_table, Activity._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.id FROM {task} t JOIN {call} c ON c.callback_task_id = t.id "
+            f"JOIN {act} a ON a.id = c.activity_id "
+            "WHERE t.kind = %s AND t.completed_at IS NULL AND a.contact_id = %s AND (a.started_at < %s OR a.id = %s)",
+            [TaskKind.CALLBACK, activity.contact_id, activity.started_at, activity.pk],
+        )
+        return [row[0] for row in cursor.fetchall()]

@@ -8,6 +8,8 @@ from typing import Any
 
 from salescope.accounts.models import Team, User
 
+from .lookups import team_by_ref, user_by_username
+
 LEAD_OWNER_MODES = ("extension", "round_robin")
 
 
@@ -39,10 +41,10 @@ class Routing:
         )
 
     def team(self) -> Team | None:
-        return Team.objects.filter(ref=self.lead_team).first() if self.lead_team else None
+        return team_by_ref(self.lead_team) if self.lead_team else None
 
     def line_manager(self, our_number: str) -> User | None:
         username = self.lines.get(our_number) if our_number else None
         if not username:
             return None
-        return User.objects.filter(is_active=True, username=username).first()
+        return user_by_username(username)

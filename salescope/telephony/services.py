@@ -8,24 +8,26 @@ Activity (origin "telephony", external_id = the provider's call id).
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salescope.accounts.models import User
-from salescope.accounts.services import user_by_extension
 from salescope.activities.models import Activity, ActivityKind, Origin
 from salescope.activities.services import activity_record
 from salescope.analytics import state as analytics_state
-from salescope.contacts.models import Contact
-from salescope.contacts.services import contact_find_by_phone
-from salescope.deals.models import Deal
-from salescope.integrations.leads import lead_intake, open_deal_of
+from salescope.contacts.models import Contact, ContactPhone
+from salescope.deals.models import Deal, StageKind
+from salescope.deals.models import Stage as DealStage
+from salescope.integrations.leads import lead_intake
 
 from .callbacks import callback_close_for, callback_decide
 from .events import CallEvent, Stage
+from .lookups import user_by_ext
 from .models import Call, RecordingStatus
 from .routing import Routing
 
@@ -62,10 +64,50 @@ def call_ingest(event: CallEvent, *, routing: Routing | None = None, received_at
 
 
 def _locked_call(provider: str, call_id: str, now: dt.datetime) -> Call:
+    """The call row, created when this is its first event, locked until the end of the transaction."""
+    if connection.vendor == "postgresql":
+        return _upsert_locked_call(provider, call_id, now)
     Call.objects.bulk_create([Call(provider=provider, call_id=call_id, received_at=now)], ignore_conflicts=True)
     return (
         Call.objects.select_for_update(of=("self",)).select_related("activity").get(provider=provider, call_id=call_id)
     )
+
+
+@cache
+def _columns(model: type[Model]) -> list[Field[Any, Any]]:
+    return list(model._meta.concrete_fields)
+
+
+@cache
+def _upsert_sql() -> str:
+    """One statement: insert the call or lock the existing row (ON CONFLICT DO UPDATE locks it), and read it
+    together with its activity."""
+    call_fields = [f for f in _columns(Call) if f.name != "id"]
+    names = ", ".join(f'"{f.column}"' for f in call_fields)
+    values = ", ".join(["%s"] * len(call_fields))
+    call_cols = ", ".join(f'c."{f.column}"' for f in _columns(Call))
+    activity_cols = ", ".join(f'a."{f.column}"' for f in _columns(Activity))
+    return (
+        f'WITH c AS (INSERT INTO "{Call._meta.db_table}" ({names}) VALUES ({values}) '
+        'ON CONFLICT ("provider", "call_id") DO UPDATE SET "provider" = EXCLUDED."provider" RETURNING *) '
+        f'SELECT {call_cols}, {activity_cols} FROM c LEFT JOIN "{Activity._meta.db_table}" a ON a.id = c.activity_id'
+    )
+
+
+def _upsert_locked_call(provider: str, call_id: str, now: dt.datetime) -> Call:
+    fresh = Call(provider=provider, call_id=call_id, received_at=now)
+    params = [f.get_db_prep_save(getattr(fresh, f.attname), connection) for f in _columns(Call) if f.name != "id"]
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(), params)
+        row = cursor.fetchone()
+    width = len(_columns(Call))
+    call = Call.from_db(connection.alias, [f.attname for f in _columns(Call)], row[:width])
+    if call.activity_id is not None:
+        if row[width] is None:  # the activity committed while we waited for the lock: our snapshot predates it
+            call.activity = Activity.objects.get(pk=call.activity_id)
+        else:
+            call.activity = Activity.from_db(connection.alias, [f.attname for f in _columns(Activity)], row[width:])
+    return call
 
 
 def _merge(call: Call, event: CallEvent) -> list[str]:
@@ -134,7 +176,7 @@ def _sync_activity(call: Call, routing: Routing, *, extension_changed: bool) -> 
     started = call.started_at or call.answered_at or call.ended_at or call.received_at
     wanted: dict[str, Any] = {"started_at": started, "direction": call.direction, **call_figures(call)}
     if activity is None or extension_changed:
-        wanted["user"] = user_by_extension(call.extension) if call.extension else None
+        wanted["user"] = user_by_ext(call.extension) if call.extension else None
     if activity is None or activity.contact_id is None:
         user = wanted["user"] if "user" in wanted else activity.user if activity else None
         contact, deal = _client_of(call, routing, user, started)
@@ -155,18 +197,24 @@ def _sync_activity(call: Call, routing: Routing, *, extension_changed: bool) -> 
 
 
 def _adopt_or_record(call: Call, wanted: dict[str, Any]) -> Activity:
-    """A call already in the card index under this id (e.g. imported) is taken over, never duplicated."""
-    existing = Activity.objects.filter(origin=Origin.TELEPHONY, external_id=call.call_id, telephony_call=None).first()
-    if existing is not None:
-        before = analytics_state.snapshot(existing)
-        for key, value in wanted.items():
-            setattr(existing, key, value)
-        existing.save(update_fields=list(wanted))
-        analytics_state.activity_changed(before, existing)
-        return existing
-    return activity_record(
-        kind=ActivityKind.CALL, channel="phone", origin=Origin.TELEPHONY, external_id=call.call_id, **wanted
-    )
+    """A call already in the card index under this id (e.g. imported) is taken over, never duplicated.
+    The unique (origin, external_id) constraint tells us so: no lookup before the (usual) first insert."""
+    try:
+        return activity_record(
+            kind=ActivityKind.CALL, channel="phone", origin=Origin.TELEPHONY, external_id=call.call_id, **wanted
+        )
+    except IntegrityError:  # activity_record's savepoint is rolled back; the transaction goes on
+        existing = Activity.objects.filter(
+            origin=Origin.TELEPHONY, external_id=call.call_id, telephony_call=None
+        ).first()
+        if existing is None:
+            raise
+    before = analytics_state.snapshot(existing)
+    for key, value in wanted.items():
+        setattr(existing, key, value)
+    existing.save(update_fields=list(wanted))
+    analytics_state.activity_changed(before, existing)
+    return existing
 
 
 def _client_of(
@@ -176,9 +224,9 @@ def _client_of(
     once we know who took the call (answered) or that nobody did (ended)."""
     if not call.client_number:
         return None, None
-    contact = contact_find_by_phone(call.client_number)
-    if contact is not None:
-        return contact, open_deal_of(contact)
+    known = _known_client(call.client_number)
+    if known is not None:
+        return known
     if call.direction != "in" or not routing.create_leads or not (call.answered_at or call.outcome or call.ended_at):
         return None, None
     _lock_number(call.client_number)
@@ -194,6 +242,30 @@ def _client_of(
         title=_("Call from %(number)s") % {"number": call.client_number},
     )
     return intake.contact, intake.deal
+
+
+def _known_client(number: str) -> tuple[Contact, Deal | None] | None:
+    """The contact with this E.164 number and its open deal (the latest deal at an open stage, as
+    `open_deal_of` picks it), in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_known_client_sql(), [StageKind.OPEN, number])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    contact = Contact.from_db(connection.alias, [f.attname for f in _columns(Contact)], row[1:])
+    return contact, Deal.objects.get(pk=row[0]) if row[0] is not None else None
+
+
+@cache
+def _known_client_sql() -> str:
+    deal, stage, phone = Deal._meta.db_table, DealStage._meta.db_table, ContactPhone._meta.db_table
+    columns = ", ".join(f'c."{f.column}"' for f in _columns(Contact))
+    return (
+        f"SELECT (SELECT d.id FROM {deal} d JOIN {stage} s ON s.id = d.stage_id WHERE d.contact_id = c.id "
+        f"AND s.kind = %s ORDER BY d.created_at DESC, d.id DESC LIMIT 1), {columns} "
+        f"FROM {phone} p JOIN {Contact._meta.db_table} c ON c.id = p.contact_id WHERE p.number = %s "
+        "ORDER BY p.contact_id LIMIT 1"
+    )
 
 
 def _lock_number(number: str) -> None:

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from salescope.activities.models import Activity
 from salescope.core.scope import scope_for, scoped
-from salescope.integrations.services import integration_config
 
 from .adapters import generic, mango, zadarma
+from .lookups import config_of
 from .models import Call, RecordingStatus
 from .webhooks import webhook_handle
 
@@ -27,7 +27,7 @@ def generic_hook(request: HttpRequest) -> HttpResponse:
 def zadarma_hook(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         # Zadarma checks the URL when it is saved: echo `zd_echo` back as plain text.
-        if integration_config(zadarma.KEY) is None:
+        if config_of(zadarma.KEY) is None:
             return JsonResponse({"error": "the zadarma integration is off"}, status=404)
         return HttpResponse(request.GET.get("zd_echo", ""), content_type="text/plain")
     return webhook_handle(request, zadarma)

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from salescope.core.errors import ServiceError
 from salescope.integrations.models import RawEvent
-from salescope.integrations.services import integration_config, integration_touch, raw_event_store
+from salescope.integrations.services import integration_touch, raw_event_store
 
 from .adapters import Adapter
 from .events import EventError
+from .lookups import config_of
 from .routing import Routing
 from .services import call_ingest
 
@@ -34,7 +35,7 @@ def _headers(request: HttpRequest) -> dict[str, str]:
 def webhook_handle(request: HttpRequest, adapter: Adapter) -> HttpResponse:
     key = adapter.KEY
     request.body  # noqa: B018  (read the raw body first: signatures and the raw log need it even for multipart)
-    config = integration_config(key)
+    config = config_of(key)
     if config is None:
         return JsonResponse({"error": f"the {key} integration is off"}, status=404)
     if not adapter.verify(request, config):
@@ -57,6 +58,7 @@ def webhook_handle(request: HttpRequest, adapter: Adapter) -> HttpResponse:
             raw_event_store(
                 integration=key, payload=_payload(request), headers=_headers(request), status=RawEvent.Status.OK
             )
+            integration_touch(key)  # last: the integration row is locked only until the commit
     except (EventError, ServiceError, ValueError) as exc:
         reason = str(exc)
         raw_event_store(
@@ -68,5 +70,4 @@ def webhook_handle(request: HttpRequest, adapter: Adapter) -> HttpResponse:
         )
         integration_touch(key, error=reason)
         return JsonResponse({"error": reason}, status=400)
-    integration_touch(key)
     return HttpResponse(json.dumps({"ok": True, "events": len(events)}), content_type="application/json")

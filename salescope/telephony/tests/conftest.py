@@ -23,6 +23,16 @@ T0 = dt.datetime(2026, 7, 3, 11, 2, 11, tzinfo=dt.UTC)  # 14:02:11 in Moscow
 
 
 @pytest.fixture(autouse=True)
+def fresh_lookups() -> Iterator[None]:
+    """The per-process caches must not carry one test's department into the next (rollbacks send no signals)."""
+    from salescope.telephony.lookups import lookups_clear
+
+    lookups_clear()
+    yield
+    lookups_clear()
+
+
+@pytest.fixture(autouse=True)
 def huey_immediate() -> Iterator[None]:
     """Background tasks run inline. (The root conftest's HUEY_IMMEDIATE comes too late: pytest-django has
     already read the settings by then.)"""
