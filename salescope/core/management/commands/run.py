@@ -20,7 +20,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("SALESCOPE_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("SALESCOPE_PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        default_workers = min(2 * (os.cpu_count() or 1) + 1, 9)  # gunicorn's rule of thumb for sync workers
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", default_workers)))
         parser.add_argument("--no-worker", action="store_true", help="do not start the Huey consumer")
 
     def handle(self, *args: Any, **options: Any) -> None:
