@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files import File
 from django.db import transaction
 
 from salescope.accounts.models import User
+from salescope.analytics import state as analytics_state
 from salescope.contacts.models import Contact
 from salescope.core.errors import ServiceError
 from salescope.core.refs import new_ref
@@ -59,13 +61,14 @@ def activity_record(
     subject: str = "",
     body: str = "",
     ref: str | None = None,
+    attachment: File | None = None,  # type: ignore[type-arg]
 ) -> Activity:
     errors = activity_field_errors(kind=kind, direction=direction, status=status, duration_s=duration_s, wait_s=wait_s)
     if errors:
         raise ServiceError(*errors[0])
     if deal is not None and contact is None:
         contact = deal.contact
-    return Activity.objects.create(
+    activity = Activity(
         ref=ref or new_ref("act"),
         kind=kind,
         started_at=started_at,
@@ -84,3 +87,9 @@ def activity_record(
         subject=subject,
         body=body,
     )
+    if attachment is not None:
+        # The storage keeps only a cleaned base name of the upload and makes it unique.
+        activity.attachment.save(attachment.name or "attachment", attachment, save=False)
+    activity.save(force_insert=True)
+    analytics_state.activity_recorded(activity)
+    return activity

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 from decimal import Decimal
@@ -9,8 +10,9 @@ from fractions import Fraction
 from typing import Any
 
 from . import values
-from .facts import Facts, LeadItem, SpendItem
+from .facts import DayRow, Facts, LeadItem, SpendItem
 from .registry import PLAN_METRICS, Metric, group_metrics
+from .rollups import ROLLUP_SOURCES, ROLLUPS
 
 Owners = Collection[int | None] | None  # None: every record (the whole department)
 
@@ -23,6 +25,12 @@ class Engine:
         self.metrics: list[Metric] = group_metrics(facts.criteria)
         self._selected: dict[str, list[Any]] = {}
         self._by_owner: dict[str, dict[int | None, list[Any]]] = {}
+        self._days_by_owner: dict[int | None, list[DayRow]] = defaultdict(list)
+        for row in facts.activity_days or ():
+            self._days_by_owner[row.owner].append(row)
+        self._dates_by_owner: dict[int | None, list[tuple[int | None, dt.date]]] = defaultdict(list)
+        for pair in facts.attempt_days:
+            self._dates_by_owner[pair[0]].append(pair)
         for metric in self.metrics:
             selected = [item for item in facts.items(metric.source) if metric.where(item)]
             parts: dict[int | None, list[Any]] = defaultdict(list)
@@ -49,7 +57,25 @@ class Engine:
         return pooled
 
     def values(self, owners: Owners) -> dict[str, Any]:
-        return {metric.key: metric.aggregate(self._group_items(metric, owners)) for metric in self.metrics}
+        if self.facts.activity_days is None:
+            return {metric.key: metric.aggregate(self._group_items(metric, owners)) for metric in self.metrics}
+        days, dates = self._group_days(owners)
+        return {
+            metric.key: ROLLUPS[metric.key](days, dates)
+            if metric.source in ROLLUP_SOURCES
+            else metric.aggregate(self._group_items(metric, owners))
+            for metric in self.metrics
+        }
+
+    def _group_days(self, owners: Owners) -> tuple[list[DayRow], list[tuple[int | None, dt.date]]]:
+        if owners is None:
+            return self.facts.activity_days or [], self.facts.attempt_days
+        pooled: list[DayRow] = []
+        dates: list[tuple[int | None, dt.date]] = []
+        for owner in owners:
+            pooled.extend(self._days_by_owner.get(owner, ()))
+            dates.extend(self._dates_by_owner.get(owner, ()))
+        return pooled, dates
 
     def plan(self, group_values: dict[str, Any], *, user_id: int | None = None, team_id: int | None = None) -> dict:
         """plan.<metric> for a user or a team with a target in at least one month of P (metrics.md, "Plan")."""

@@ -173,6 +173,20 @@ class SpendItem:
     amount: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class DayRow:
+    """Activities of one user in P with one kind/direction/status, summed over the days (state.ActivityDay)."""
+
+    owner: int | None
+    kind: str
+    direction: str
+    status: str
+    n: int
+    duration_sum: int
+    wait_n: int
+    wait_sum: int
+
+
 @dataclass
 class History:
     """One deal's stage history up to as_of, read against its pipeline's stages."""
@@ -202,6 +216,8 @@ class Facts:
     criteria: list[str]
     spend: list[SpendItem]
     plans: list[dict[str, Any]]
+    activity_days: list[DayRow] | None = None  # the fast path: activity metrics from daily rollups
+    attempt_days: list[tuple[int | None, dt.date]] = field(default_factory=list)  # (user, day) with reply attempts
 
     def items(self, source: str) -> list[Any]:
         items: list[Any] = getattr(self, source)
@@ -211,14 +227,34 @@ class Facts:
 FIXED_CRITERIA = ("politeness", "product_knowledge", "script", "objections")
 
 
-def collect(period: Period) -> Facts:
-    """Load the rows a report needs and decide every per-record fact once."""
+def collect(period: Period, *, fast: bool | None = None) -> Facts:
+    """Load the rows a report needs and decide every per-record fact once.
+
+    `fast` (default: when state.fast_path_applies) reads activity metrics from the incremental state
+    (daily rollups and reply facts, see state.py) instead of the raw activities; such Facts carry
+    values only (no activity items, reply items without refs), so drill-down always passes fast=False.
+    """
+    from . import state
+
+    if fast is None:
+        fast = state.fast_path_applies(period.tz.key, period.as_of)
     stages = queries.stages()
-    window = queries.activities_from_period_start(period, period.end + dt.timedelta(seconds=DAY_S))
-    in_period = [row for row in window if period.contains(row["started_at"])]
-    activities = [_activity(row, period) for row in in_period]
-    reply_attempts = [_activity(row, period) for row in in_period if is_reply_attempt(row)]
-    missed, inbound = _replies(window, period)
+    activity_days: list[DayRow] | None = None
+    attempt_days: list[tuple[int | None, dt.date]] = []
+    if fast:
+        activities: list[ActivityItem] = []
+        reply_attempts: list[ActivityItem] = []
+        sums, attempt_days = queries.activity_rollup(period)
+        activity_days = [DayRow(*row) for row in sums]
+        missed, inbound = _fast_replies(period)
+        first_touches = [FirstTouchItem(*row) for row in queries.first_touches_fast(period)]
+    else:
+        window = queries.activities_from_period_start(period, period.end + dt.timedelta(seconds=DAY_S))
+        in_period = [row for row in window if period.contains(row["started_at"])]
+        activities = [_activity(row, period) for row in in_period]
+        reply_attempts = [_activity(row, period) for row in in_period if is_reply_attempt(row)]
+        missed, inbound = _replies(window, period)
+        first_touches = _first_touches(window, period)
     histories, deals = _histories(period)
     stage_by_id = {s["id"]: s for s in stages}
     numbers = stage_numbers(stages)
@@ -232,8 +268,8 @@ def collect(period: Period) -> Facts:
         reply_attempts=reply_attempts,
         missed_calls=missed,
         inbound_messages=inbound,
-        first_touches=_first_touches(window, period),
-        leads=_leads(period, histories, stage_by_id, numbers),
+        first_touches=first_touches,
+        leads=_leads(period, histories, stage_by_id, numbers, fast=fast),
         callbacks=[_callback(row, period) for row in queries.callbacks(period)],
         closed_deals=_closed_deals(period, histories, deals, stage_by_id),
         invoices=[
@@ -251,6 +287,8 @@ def collect(period: Period) -> Facts:
         criteria=[*FIXED_CRITERIA, *sorted(queries.scored_criteria(period) - set(FIXED_CRITERIA))],
         spend=[SpendItem(r["date"], r["source"], r["campaign"], r["amount"]) for r in queries.ad_spend(period)],
         plans=queries.plans(period.whole_months) if period.whole_months else [],
+        activity_days=activity_days,
+        attempt_days=attempt_days,
     )
 
 
@@ -310,6 +348,19 @@ def _replies(window: list[dict[str, Any]], period: Period) -> tuple[list[ReplyIt
     return missed, inbound
 
 
+def _fast_replies(period: Period) -> tuple[list[ReplyItem], list[ReplyItem]]:
+    """Missed inbound calls and inbound messages in P from the reply facts (values only, no refs)."""
+    missed: list[ReplyItem] = []
+    inbound: list[ReplyItem] = []
+    for user_id, missed_call, at, reply_at in queries.reply_facts(period):
+        delay = seconds_between(at, reply_at) if reply_at is not None else None
+        if delay is not None and delay > DAY_S:
+            reply_at, delay = None, None
+        item = ReplyItem(owner=user_id, ref="", at=at, contact=None, reply_ref=None, reply_at=reply_at, delay_s=delay)
+        (missed if missed_call else inbound).append(item)
+    return missed, inbound
+
+
 def _first_touches(window: list[dict[str, Any]], period: Period) -> list[FirstTouchItem]:
     firsts = queries.first_touch_times(period)
     return [
@@ -336,10 +387,15 @@ def _current_kind(history: History | None, stage_by_id: dict[int, dict[str, Any]
 
 
 def _leads(
-    period: Period, histories: dict[int, History], stage_by_id: dict[int, dict[str, Any]], numbers: dict[int, int]
+    period: Period,
+    histories: dict[int, History],
+    stage_by_id: dict[int, dict[str, Any]],
+    numbers: dict[int, int],
+    *,
+    fast: bool = False,
 ) -> list[LeadItem]:
     items = []
-    for row in queries.leads(period):
+    for row in queries.leads(period, fast=fast):
         response_at = row["response_at"]
         history = histories.get(row["id"])
         items.append(

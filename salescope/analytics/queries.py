@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import CharField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from salescope.accounts.models import Team, User
@@ -91,34 +92,38 @@ def _first_activity(condition: Q, field: str) -> Subquery:
     return Subquery(Activity.objects.filter(condition).order_by("started_at", "id").values(field)[:1])
 
 
-def leads(period: Period) -> list[Row]:
-    """Deals created in P (that exist), with the first reply attempt to their contact since creation."""
+def leads(period: Period, *, fast: bool = False) -> list[Row]:
+    """Deals created in P (that exist), with the first reply attempt to their contact since creation.
+
+    `fast` takes it from the incremental state (analytics DealResponse; valid when as_of is after every
+    activity), without the reply's ref."""
     response = (
         REPLY_ATTEMPT_Q
         & Q(contact_id=OuterRef("contact_id"))
         & Q(started_at__gte=OuterRef("created_at"), started_at__lte=period.as_of)
     )
-    rows = (
-        _created_in(period)
-        .annotate(
+    if fast:
+        annotated = _created_in(period).annotate(
+            response_at=F("analytics_response__response_at"), response_ref=Value(None, output_field=CharField())
+        )
+    else:
+        annotated = _created_in(period).annotate(
             response_at=_first_activity(response, "started_at"),
             response_ref=_first_activity(response, "ref"),
         )
-        .order_by("created_at", "id")
-        .values(
-            "id",
-            "ref",
-            "owner_id",
-            "contact_id",
-            "created_at",
-            "amount",
-            "pipeline_id",
-            "response_at",
-            "response_ref",
-            contact_ref=F("contact__ref"),
-            source=F("contact__source"),
-            campaign=F("contact__campaign"),
-        )
+    rows = annotated.order_by("created_at", "id").values(
+        "id",
+        "ref",
+        "owner_id",
+        "contact_id",
+        "created_at",
+        "amount",
+        "pipeline_id",
+        "response_at",
+        "response_ref",
+        contact_ref=F("contact__ref"),
+        source=F("contact__source"),
+        campaign=F("contact__campaign"),
     )
     return _rows(rows)
 
@@ -248,3 +253,55 @@ def ad_spend(period: Period) -> list[Row]:
     last = min(period.date_to, period.as_of_date)
     rows = AdSpend.objects.filter(date__gte=period.date_from, date__lte=last)
     return _rows(rows.order_by("date", "source", "campaign").values("date", "source", "campaign", "amount"))
+
+
+# --------------------------------------------------------------------------- the fast path (state.py)
+
+
+_ATTEMPT_SQL = (
+    "((kind = 'call' AND (status = 'answered' OR direction = 'out')) "
+    "OR (kind IN ('email', 'message') AND direction = 'out') OR kind IN ('proposal', 'meeting'))"
+)
+
+
+def activity_rollup(period: Period) -> tuple[list[tuple[Any, ...]], list[tuple[int | None, dt.date]]]:
+    """From the daily rollups of the local days of P (the report zone is the department zone), in one query:
+    (user, kind, direction, status, n, duration sum, wait count, wait sum) summed over P, and
+    (user, local date) of every day with at least one reply attempt by the user."""
+    sql = (
+        "SELECT user_id, kind, direction, status, SUM(n), SUM(duration_sum), SUM(wait_n), SUM(wait_sum), NULL "
+        "FROM analytics_activityday WHERE day >= %s AND day <= %s AND n > 0 GROUP BY user_id, kind, direction, status "
+        "UNION ALL SELECT DISTINCT user_id, '', '', '', 0, 0, 0, 0, day FROM analytics_activityday "
+        f"WHERE day >= %s AND day <= %s AND n > 0 AND {_ATTEMPT_SQL}"
+    )
+    bounds = [period.date_from, period.date_to]
+    sums: list[tuple[Any, ...]] = []
+    days: list[tuple[int | None, dt.date]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bounds + bounds)
+        for user_id, kind, direction, status, n, duration, wait_n, wait_sum, day in cursor.fetchall():
+            if day is None:
+                sums.append((user_id, kind, direction, status, int(n), int(duration), int(wait_n), int(wait_sum)))
+            else:
+                days.append((user_id, day if isinstance(day, dt.date) else dt.date.fromisoformat(day)))
+    return sums, days
+
+
+def reply_facts(period: Period) -> list[tuple[Any, ...]]:
+    """(user, missed call?, at, first reply at) of the missed inbound calls and inbound messages started in P."""
+    from .models import ReplyFact
+
+    rows = ReplyFact.objects.filter(at__gte=period.start, at__lt=period.end, at__lte=period.as_of)
+    return list(rows.order_by("at", "activity_id").values_list("user_id", "missed_call", "at", "reply_at"))
+
+
+def first_touches_fast(period: Period) -> list[tuple[Any, ...]]:
+    """(user, contact, ref, at) of the contacts' first touches in P, from the incremental state
+    (contact as its id in text, no ref: values only)."""
+    from .models import FirstTouch
+
+    rows = FirstTouch.objects.filter(at__gte=period.start, at__lt=period.end, at__lte=period.as_of)
+    return [
+        (user_id, str(contact_id), "", at)
+        for user_id, contact_id, at in rows.order_by("at", "activity_id").values_list("user_id", "contact_id", "at")
+    ]

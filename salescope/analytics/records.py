@@ -42,7 +42,7 @@ def metric_records(
     period, PermissionError when the scope may not see the user or team.
     """
     period = make_period(date_from=date_from, date_to=date_to, as_of=as_of, tz=tz)
-    facts = collect(period)
+    facts = collect(period, fast=False)  # drill-down lists raw records
     definition = metric_by_key(metric, facts.criteria)
     engine = Engine(facts)
     seen = audience(facts.users, facts.teams, scope)

@@ -47,13 +47,15 @@ def build_report(
     team: str | None = None,
     user: str | None = None,
     scope: Scope | None = None,
+    fast: bool | None = None,
 ) -> dict[str, Any]:
     """The report JSON (metrics.md). `team`/`user` (refs) restrict the users and teams objects:
     `team` keeps that team and its members, `user` keeps that user (and no team unless `team` is given);
     department, funnel and sources are not affected by them. `scope` restricts everything to what the
-    caller may see."""
+    caller may see. `fast` forces (True) or forbids (False) the incremental state; by default it is used
+    whenever it applies (state.fast_path_applies)."""
     period = make_period(date_from=date_from, date_to=date_to, as_of=as_of, tz=tz)
-    facts = collect(period)
+    facts = collect(period, fast=fast)
     engine = Engine(facts)
     seen = audience(facts.users, facts.teams, scope)
     user_ids, team_ids = _filtered(facts.users, facts.teams, seen, team=team, user=user)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from salescope.accounts.models import User
+from salescope.analytics import state as analytics_state
 from salescope.contacts.models import Contact
 from salescope.core.errors import ServiceError
 from salescope.core.refs import new_ref
@@ -81,6 +82,7 @@ def deal_create(
         for i, line in enumerate(lines)
     )
     StageChange.objects.create(deal=deal, stage=first, at=at, by=by or owner)
+    analytics_state.deal_created(deal)
     return deal
 
 

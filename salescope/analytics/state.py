@@ -1,0 +1,422 @@
+"""Maintaining the incremental analytics state (models.py) on every write, and rebuilding it from raw data.
+
+Write services call exactly one function here inside their own transaction:
+`activity_recorded` after inserting an activity, `activity_changed` after changing one.
+Bulk writers (the bundle importer) call `refresh_after_bulk_write` at the end of their transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, Q
+
+from salescope.activities.models import Activity
+from salescope.deals.models import Deal
+
+from .models import ActivityDay, DealResponse, FirstTouch, ReplyFact
+from .queries import REPLY_ATTEMPT_Q
+
+
+@dataclass(frozen=True)
+class ActivityState:
+    """The fields of an activity the analytics state depends on."""
+
+    id: int
+    user_id: int | None
+    contact_id: int | None
+    kind: str
+    direction: str
+    status: str
+    duration_s: int | None
+    wait_s: int | None
+    started_at: dt.datetime
+
+    @property
+    def is_inbound_to_answer(self) -> bool:
+        """A missed inbound call or an inbound message/e-mail (the items of the reply-speed metrics)."""
+        if self.direction != "in":
+            return False
+        return (self.kind == "call" and self.status == "missed") or self.kind in ("message", "email")
+
+    @property
+    def is_touch(self) -> bool:
+        if self.kind == "call":
+            return self.status == "answered"
+        if self.kind in ("email", "message"):
+            return self.direction == "out"
+        return self.kind in ("proposal", "meeting")
+
+    @property
+    def is_reply_attempt(self) -> bool:
+        if self.kind == "call":
+            return self.status == "answered" or self.direction == "out"
+        if self.kind in ("email", "message"):
+            return self.direction == "out"
+        return self.kind in ("proposal", "meeting")
+
+
+def snapshot(activity: Activity) -> ActivityState:
+    return ActivityState(
+        id=activity.pk,
+        user_id=activity.user_id,
+        contact_id=activity.contact_id,
+        kind=activity.kind,
+        direction=activity.direction,
+        status=activity.status,
+        duration_s=activity.duration_s,
+        wait_s=activity.wait_s,
+        started_at=activity.started_at,
+    )
+
+
+def department_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+# --------------------------------------------------------------------------- single writes
+
+
+def activity_recorded(activity: Activity) -> None:
+    """Account for a newly inserted activity (call inside the writing transaction)."""
+    state = snapshot(activity)
+    _add_to_day(state, 1)
+    if state.is_inbound_to_answer:
+        _insert_reply_fact(state)
+    elif state.is_reply_attempt and state.contact_id is not None:
+        _offer_reply(state)
+        _offer_response(state, state.contact_id)
+        if state.is_touch:
+            _offer_first_touch(state, state.contact_id)
+
+
+def deal_created(deal: Deal) -> None:
+    """Account for a new deal (call inside the writing transaction)."""
+    contact_id = deal.contact_id
+    assert contact_id is not None  # a deal always has a contact
+    response = (
+        Activity.objects.filter(REPLY_ATTEMPT_Q, contact_id=contact_id, started_at__gte=deal.created_at)
+        .order_by("started_at", "id")
+        .values_list("id", "started_at")
+        .first()
+    )
+    DealResponse.objects.create(
+        deal_id=deal.pk,
+        contact_id=contact_id,
+        created_at=deal.created_at,
+        response_id=response[0] if response else None,
+        response_at=response[1] if response else None,
+    )
+
+
+def _offer_response(state: ActivityState, contact_id: int) -> None:
+    """A new reply attempt becomes the first response of every deal of its contact created at or before it
+    that has no earlier one."""
+    later = Q(response_at__isnull=True) | Q(response_at__gt=state.started_at)
+    later |= Q(response_at=state.started_at, response_id__gt=state.id)
+    DealResponse.objects.filter(later, contact_id=contact_id, created_at__lte=state.started_at).update(
+        response_id=state.id, response_at=state.started_at
+    )
+
+
+def _offer_first_touch(state: ActivityState, contact_id: int) -> None:
+    current = FirstTouch.objects.filter(contact_id=contact_id).values_list("at", flat=True).first()
+    if current is not None and current < state.started_at:
+        return
+    if current is not None and current > state.started_at:
+        FirstTouch.objects.filter(contact_id=contact_id).delete()
+    FirstTouch.objects.create(activity_id=state.id, contact_id=contact_id, user_id=state.user_id, at=state.started_at)
+
+
+def recompute_contact_first_touch(contact_id: int) -> None:
+    FirstTouch.objects.filter(contact_id=contact_id).delete()
+    touches = [
+        ActivityState(*row)
+        for row in Activity.objects.filter(contact_id=contact_id)
+        .order_by("started_at", "id")
+        .values_list("id", "user_id", "contact_id", "kind", "direction", "status", "duration_s", "wait_s", "started_at")
+    ]
+    touches = [t for t in touches if t.is_touch]
+    if touches:
+        first = touches[0].started_at
+        FirstTouch.objects.bulk_create(
+            FirstTouch(activity_id=t.id, contact_id=contact_id, user_id=t.user_id, at=t.started_at)
+            for t in touches
+            if t.started_at == first
+        )
+
+
+def recompute_contact_responses(contact_id: int) -> None:
+    """Recompute the first responses of one contact's deals from its activities."""
+    attempts = [
+        (row[0], row[1])
+        for row in Activity.objects.filter(REPLY_ATTEMPT_Q, contact_id=contact_id)
+        .order_by("started_at", "id")
+        .values_list("id", "started_at")
+    ]
+    for response in DealResponse.objects.filter(contact_id=contact_id):
+        first = next(((i, t) for i, t in attempts if t >= response.created_at), None)
+        response.response_id, response.response_at = first if first else (None, None)
+        response.save(update_fields=["response_id", "response_at"])
+
+
+def activity_changed(before: ActivityState, activity: Activity) -> None:
+    """Account for a change of an existing activity: `before` is its snapshot taken before the change."""
+    after = snapshot(activity)
+    if before == after:
+        return
+    _add_to_day(before, -1)
+    _add_to_day(after, 1)
+    ReplyFact.objects.filter(activity_id=after.id).delete()
+    FirstTouch.objects.filter(activity_id=after.id).delete()
+    for contact_id in {before.contact_id, after.contact_id}:
+        if contact_id is not None:
+            recompute_contact_replies(contact_id)
+            recompute_contact_responses(contact_id)
+            recompute_contact_first_touch(contact_id)
+    if after.is_inbound_to_answer and after.contact_id is None:
+        _insert_reply_fact(after)
+
+
+def _add_to_day(state: ActivityState, sign: int) -> None:
+    key = {
+        "user_id": state.user_id,
+        "day": state.started_at.astimezone(department_zone()).date(),
+        "kind": state.kind,
+        "direction": state.direction,
+        "status": state.status,
+    }
+    change = {
+        "n": F("n") + sign,
+        "duration_sum": F("duration_sum") + sign * (state.duration_s or 0),
+        "wait_n": F("wait_n") + sign * (state.wait_s is not None),
+        "wait_sum": F("wait_sum") + sign * (state.wait_s or 0),
+    }
+    if ActivityDay.objects.filter(**key).update(**change):
+        return
+    try:
+        with transaction.atomic():
+            ActivityDay.objects.create(
+                **key,
+                n=sign,
+                duration_sum=sign * (state.duration_s or 0),
+                wait_n=sign * (state.wait_s is not None),
+                wait_sum=sign * (state.wait_s or 0),
+            )
+    except IntegrityError:  # a concurrent writer created the row first (user_id not null)
+        ActivityDay.objects.filter(**key).update(**change)
+
+
+def _first_reply_after(contact_id: int, at: dt.datetime) -> tuple[int, dt.datetime] | None:
+    row = (
+        Activity.objects.filter(REPLY_ATTEMPT_Q, contact_id=contact_id, started_at__gt=at)
+        .order_by("started_at", "id")
+        .values_list("id", "started_at")
+        .first()
+    )
+    return (row[0], row[1]) if row else None
+
+
+def _insert_reply_fact(state: ActivityState) -> None:
+    reply = _first_reply_after(state.contact_id, state.started_at) if state.contact_id is not None else None
+    ReplyFact.objects.create(
+        activity_id=state.id,
+        user_id=state.user_id,
+        contact_id=state.contact_id,
+        missed_call=state.kind == "call",
+        at=state.started_at,
+        reply_id=reply[0] if reply else None,
+        reply_at=reply[1] if reply else None,
+    )
+
+
+def _offer_reply(state: ActivityState) -> None:
+    """A new reply attempt becomes the reply of every earlier inbound item of its contact it precedes."""
+    earlier_reply = Q(reply_at__isnull=True) | Q(reply_at__gt=state.started_at)
+    earlier_reply |= Q(reply_at=state.started_at, reply_id__gt=state.id)
+    ReplyFact.objects.filter(earlier_reply, contact_id=state.contact_id, at__lt=state.started_at).update(
+        reply_id=state.id, reply_at=state.started_at
+    )
+
+
+def recompute_contact_replies(contact_id: int) -> None:
+    """Rebuild the reply facts of one contact from its activities."""
+    ReplyFact.objects.filter(contact_id=contact_id).delete()
+    rows = [
+        ActivityState(*row)
+        for row in Activity.objects.filter(contact_id=contact_id)
+        .order_by("started_at", "id")
+        .values_list("id", "user_id", "contact_id", "kind", "direction", "status", "duration_s", "wait_s", "started_at")
+    ]
+    facts = []
+    for index, row in enumerate(rows):
+        if not row.is_inbound_to_answer:
+            continue
+        reply = next((r for r in rows[index + 1 :] if r.started_at > row.started_at and r.is_reply_attempt), None)
+        facts.append(
+            ReplyFact(
+                activity_id=row.id,
+                user_id=row.user_id,
+                contact_id=contact_id,
+                missed_call=row.kind == "call",
+                at=row.started_at,
+                reply_id=reply.id if reply else None,
+                reply_at=reply.started_at if reply else None,
+            )
+        )
+    ReplyFact.objects.bulk_create(facts)
+
+
+# --------------------------------------------------------------------------- bulk
+
+
+def refresh_after_bulk_write() -> None:
+    """Rebuild the whole state from the raw tables (after a bulk import, inside its transaction)."""
+    rebuild()
+
+
+_REPLY_ATTEMPT_SQL = (
+    "((b.kind = 'call' AND (b.status = 'answered' OR b.direction = 'out')) "
+    "OR (b.kind IN ('email', 'message') AND b.direction = 'out') OR b.kind IN ('proposal', 'meeting'))"
+)
+_INBOUND_SQL = "a.direction = 'in' AND ((a.kind = 'call' AND a.status = 'missed') OR a.kind IN ('message', 'email'))"
+
+
+def rebuild() -> None:
+    ActivityDay.objects.all().delete()
+    ReplyFact.objects.all().delete()
+    DealResponse.objects.all().delete()
+    FirstTouch.objects.all().delete()
+    _rebuild_responses_sql()
+    _rebuild_first_touches_sql()
+    if connection.vendor == "postgresql":
+        _rebuild_days_sql()
+    else:
+        _rebuild_days_python()
+    _rebuild_replies_sql()
+
+
+def _rebuild_days_sql() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO analytics_activityday (user_id, day, kind, direction, status, n, duration_sum, wait_n, "
+            "wait_sum) SELECT user_id, (started_at AT TIME ZONE %s)::date, kind, direction, status, count(*), "
+            "coalesce(sum(duration_s), 0), count(wait_s), coalesce(sum(wait_s), 0) FROM activities_activity "
+            "GROUP BY 1, 2, 3, 4, 5",
+            [settings.TIME_ZONE],
+        )
+
+
+def _rebuild_days_python() -> None:
+    tz = department_zone()
+    sums: Counter[tuple[Any, ...]] = Counter()
+    fields = ("user_id", "kind", "direction", "status", "duration_s", "wait_s", "started_at")
+    for user_id, kind, direction, status, duration_s, wait_s, started_at in (
+        Activity.objects.order_by().values_list(*fields).iterator(chunk_size=20_000)
+    ):
+        key = (user_id, started_at.astimezone(tz).date(), kind, direction, status)
+        sums[(*key, "n")] += 1
+        sums[(*key, "d")] += duration_s or 0
+        sums[(*key, "wn")] += wait_s is not None
+        sums[(*key, "ws")] += wait_s or 0
+    keys = {k[:5] for k in sums}
+    ActivityDay.objects.bulk_create(
+        [
+            ActivityDay(
+                user_id=k[0],
+                day=k[1],
+                kind=k[2],
+                direction=k[3],
+                status=k[4],
+                n=sums[(*k, "n")],
+                duration_sum=sums[(*k, "d")],
+                wait_n=sums[(*k, "wn")],
+                wait_sum=sums[(*k, "ws")],
+            )
+            for k in keys
+        ],
+        batch_size=5000,
+    )
+
+
+_TOUCH_SQL = (
+    "((a.kind = 'call' AND a.status = 'answered') OR (a.kind IN ('email', 'message') AND a.direction = 'out') "
+    "OR a.kind IN ('proposal', 'meeting'))"
+)
+
+
+def _rebuild_first_touches_sql() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO analytics_firsttouch (activity_id, contact_id, user_id, at) "
+            "SELECT a.id, a.contact_id, a.user_id, a.started_at FROM activities_activity a JOIN "
+            f"(SELECT a.contact_id, MIN(a.started_at) AS first FROM activities_activity a WHERE {_TOUCH_SQL} "
+            "AND a.contact_id IS NOT NULL GROUP BY a.contact_id) f "
+            f"ON f.contact_id = a.contact_id AND a.started_at = f.first WHERE {_TOUCH_SQL}"
+        )
+
+
+def _rebuild_responses_sql() -> None:
+    first = (
+        "(SELECT b.{col} FROM activities_activity b WHERE b.contact_id = d.contact_id "
+        f"AND b.started_at >= d.created_at AND {_REPLY_ATTEMPT_SQL} ORDER BY b.started_at, b.id LIMIT 1)"
+    )
+    if connection.vendor == "postgresql":
+        sql = (
+            "INSERT INTO analytics_dealresponse (deal_id, contact_id, created_at, response_id, response_at) "
+            "SELECT d.id, d.contact_id, d.created_at, r.id, r.started_at FROM deals_deal d LEFT JOIN LATERAL "
+            f"{first.format(col='id, b.started_at')} r ON true"
+        )
+    else:
+        sql = (
+            "INSERT INTO analytics_dealresponse (deal_id, contact_id, created_at, response_id, response_at) "
+            f"SELECT d.id, d.contact_id, d.created_at, {first.format(col='id')}, {first.format(col='started_at')} "
+            "FROM deals_deal d"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+def _rebuild_replies_sql() -> None:
+    if connection.vendor == "postgresql":
+        sql = (
+            "INSERT INTO analytics_replyfact (activity_id, user_id, contact_id, missed_call, at, reply_id, reply_at) "
+            "SELECT a.id, a.user_id, a.contact_id, a.kind = 'call', a.started_at, r.id, r.started_at "
+            "FROM activities_activity a LEFT JOIN LATERAL (SELECT b.id, b.started_at FROM activities_activity b "
+            f"WHERE b.contact_id = a.contact_id AND b.started_at > a.started_at AND {_REPLY_ATTEMPT_SQL} "
+            f"ORDER BY b.started_at, b.id LIMIT 1) r ON true WHERE {_INBOUND_SQL}"
+        )
+    else:
+        first = (
+            "(SELECT b.{col} FROM activities_activity b WHERE b.contact_id = a.contact_id "
+            f"AND b.started_at > a.started_at AND {_REPLY_ATTEMPT_SQL} ORDER BY b.started_at, b.id LIMIT 1)"
+        )
+        sql = (
+            "INSERT INTO analytics_replyfact (activity_id, user_id, contact_id, missed_call, at, reply_id, reply_at) "
+            f"SELECT a.id, a.user_id, a.contact_id, a.kind = 'call', a.started_at, {first.format(col='id')}, "
+            f"{first.format(col='started_at')} FROM activities_activity a WHERE {_INBOUND_SQL}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def last_activity_at() -> dt.datetime | None:
+    last: dt.datetime | None = Activity.objects.aggregate(last=Max("started_at"))["last"]
+    return last
+
+
+def fast_path_applies(tz_key: str, as_of: dt.datetime) -> bool:
+    """The state answers a report when it is cut in the department zone and as_of is at or after the last record."""
+    if tz_key != settings.TIME_ZONE:
+        return False
+    last = last_activity_at()
+    return last is None or as_of >= last

@@ -1,0 +1,169 @@
+"""The incremental state (state.py) and the fast report path against the raw path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from salescope.activities.models import Activity
+from salescope.analytics import state
+from salescope.analytics.models import ActivityDay, ReplyFact
+from salescope.analytics.report import build_report
+from salescope.analytics.verify import report_differences, state_differences
+
+from .conftest import Dept, at
+
+AS_OF = at("2026-04-10 00:00")
+
+
+class _Rollback(Exception):
+    pass
+
+
+ACTIVITY = st.tuples(
+    st.sampled_from(
+        [
+            ("call", "in", "missed"),
+            ("call", "in", "answered"),
+            ("call", "out", "missed"),
+            ("call", "out", "answered"),
+            ("email", "in", ""),
+            ("email", "out", ""),
+            ("message", "in", ""),
+            ("message", "out", ""),
+            ("meeting", "", ""),
+            ("proposal", "", ""),
+            ("note", "", ""),
+        ]
+    ),
+    st.integers(0, 40 * 24 * 4),  # quarter hours from 2026-02-27 00:00 Moscow: around both ends of March
+    st.integers(0, 2),  # user: u1, u2, none
+    st.integers(0, 3),  # contact: c1..c3, none
+    st.integers(0, 1000),  # duration / wait
+)
+
+DEAL = st.tuples(st.integers(0, 40 * 24 * 4), st.integers(0, 1), st.integers(0, 2))
+
+
+def _record(d: Dept, contacts: list[Any], spec: tuple[Any, ...]) -> Activity:
+    (kind, direction, status), quarter, user, contact, seconds = spec
+    when = at("2026-02-27 00:00") + dt.timedelta(minutes=15 * quarter)
+    answered = status == "answered"
+    return d.act(
+        kind,
+        when.isoformat(),
+        [d.u1, d.u2, None][user],
+        contact=contacts[contact] if contact < 3 else None,
+        direction=direction,
+        status=status,
+        duration_s=seconds if answered else None,
+        wait_s=seconds % 60 if answered and direction == "in" and seconds % 3 else None,
+    )
+
+
+def _assert_fast_equals_raw() -> None:
+    assert state_differences() == []
+    for date_from, date_to in (
+        (dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+        (dt.date(2026, 3, 31), dt.date(2026, 4, 1)),
+    ):
+        assert report_differences(date_from=date_from, date_to=date_to, as_of=AS_OF) == []
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    history=st.lists(st.one_of(ACTIVITY, DEAL), max_size=25),
+    changes=st.lists(st.tuples(st.integers(0, 24), ACTIVITY), max_size=3),
+)
+def test_fast_path_equals_raw_path_over_random_histories(dept: Dept, history: list, changes: list) -> None:
+    """Activities and deals recorded in random (not time) order, some activities changed afterwards
+    as telephony does."""
+    try:
+        with transaction.atomic():
+            contacts = [dept.contact(f"h{i}") for i in range(3)]
+            recorded = []
+            for number, spec in enumerate(history):
+                if len(spec) == 3:  # a deal: (quarter, owner, contact)
+                    when = at("2026-02-27 00:00") + dt.timedelta(minutes=15 * spec[0])
+                    owner = [dept.u1, dept.u2][spec[1]]
+                    dept.deal(f"d{number}", contacts[spec[2]], owner, when.isoformat())
+                else:
+                    recorded.append(_record(dept, contacts, spec))
+            for index, spec in changes:
+                if not recorded:
+                    break
+                activity = recorded[index % len(recorded)]
+                before = state.snapshot(activity)
+                (kind, direction, status), quarter, user, contact, seconds = spec
+                activity.kind, activity.direction, activity.status = kind, direction, status
+                activity.started_at = at("2026-02-27 00:00") + dt.timedelta(minutes=15 * quarter)
+                activity.user = [dept.u1, dept.u2, None][user]
+                activity.contact = contacts[contact] if contact < 3 else None
+                activity.duration_s = seconds if status == "answered" else None
+                activity.wait_s = None
+                activity.save()
+                state.activity_changed(before, activity)
+            _assert_fast_equals_raw()
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+@pytest.mark.django_db
+def test_out_of_order_replies_update_the_reply_facts(dept: Dept) -> None:
+    c1 = dept.contact("c1")
+    dept.act("call", "2026-03-02 12:00", dept.u1, contact=c1, direction="out", status="missed")
+    missed = dept.act("call", "2026-03-02 10:00", dept.u1, contact=c1, direction="in", status="missed")
+    assert ReplyFact.objects.get(activity_id=missed.pk).reply_at == at("2026-03-02 12:00")
+    backdated = dept.act("email", "2026-03-02 11:00", dept.u2, contact=c1, direction="out")
+    fact = ReplyFact.objects.get(activity_id=missed.pk)
+    assert (fact.reply_id, fact.reply_at) == (backdated.pk, at("2026-03-02 11:00"))
+    dept.act("call", "2026-03-02 10:00", dept.u2, contact=c1, direction="out", status="missed")  # same instant
+    assert ReplyFact.objects.get(activity_id=missed.pk).reply_id == backdated.pk
+    result = build_report(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31), as_of=AS_OF)
+    assert result["users"]["u1"]["missed_call_return_median_s"] == 3600
+    assert ActivityDay.objects.get(user_id=dept.u1.pk, kind="call", direction="in").day == dt.date(2026, 3, 2)
+
+
+@pytest.mark.django_db
+def test_fast_path_only_when_as_of_after_last_write_in_department_zone(dept: Dept) -> None:
+    dept.act("call", "2026-03-31 23:30", dept.u1, direction="out", status="missed")
+    assert state.fast_path_applies("Europe/Moscow", at("2026-03-31 23:30"))
+    assert not state.fast_path_applies("Europe/Moscow", at("2026-03-31 23:29:59"))
+    assert not state.fast_path_applies("UTC", AS_OF)
+
+
+@pytest.mark.django_db
+def test_verify_reports_no_difference_then_a_corrupted_counter(dept: Dept) -> None:
+    dept.act("call", "2026-03-05 10:00", dept.u1, direction="out", status="missed")
+    out = StringIO()
+    call_command(
+        "analytics", "verify", "--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-04-01T00:00Z", stdout=out
+    )
+    assert "no difference" in out.getvalue()
+    ActivityDay.objects.update(n=2)
+    out = StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "analytics",
+            "verify",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--as-of",
+            "2026-04-01T00:00Z",
+            stdout=out,
+        )
+    assert error.value.returncode == 1
+    assert "report.department.calls_out: fast 2 != raw 1" in out.getvalue()
+    assert "activity day stored but not in raw data" in out.getvalue()

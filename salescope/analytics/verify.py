@@ -1,0 +1,73 @@
+"""`salescope analytics verify`: the incremental state and the fast report path against the raw data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from . import state
+from .models import ActivityDay, DealResponse, FirstTouch, ReplyFact
+from .report import build_report
+
+_DAY_FIELDS = ("user_id", "day", "kind", "direction", "status", "n", "duration_sum", "wait_n", "wait_sum")
+_RESPONSE_FIELDS = ("deal_id", "contact_id", "created_at", "response_id", "response_at")
+_REPLY_FIELDS = ("activity_id", "user_id", "contact_id", "missed_call", "at", "reply_id", "reply_at")
+
+
+class _Rollback(Exception):
+    pass
+
+
+Rows = set[tuple[Any, ...]]
+
+
+def _state_rows() -> tuple[Rows, Rows, Rows, Rows]:
+    days = set(ActivityDay.objects.filter(n__gt=0).values_list(*_DAY_FIELDS))
+    # a row emptied by changes (n = 0) must also have nothing else left
+    days |= set(ActivityDay.objects.filter(n=0).exclude(duration_sum=0, wait_n=0, wait_sum=0).values_list(*_DAY_FIELDS))
+    replies = set(ReplyFact.objects.values_list(*_REPLY_FIELDS))
+    responses = set(DealResponse.objects.values_list(*_RESPONSE_FIELDS))
+    return days, replies, responses, set(FirstTouch.objects.values_list("activity_id", "contact_id", "user_id", "at"))
+
+
+def state_differences(limit: int = 20) -> list[str]:
+    """Rows of the stored state that a rebuild from the raw tables would not produce, and vice versa."""
+    stored = _state_rows()
+    rebuilt: tuple[Rows, Rows, Rows, Rows] = (set(), set(), set(), set())
+    try:
+        with transaction.atomic():
+            state.rebuild()
+            rebuilt = _state_rows()
+            raise _Rollback
+    except _Rollback:
+        pass
+    found: list[str] = []
+    for name, kept, fresh in zip(
+        ("activity day", "reply fact", "deal response", "first touch"), stored, rebuilt, strict=True
+    ):
+        found += [f"{name} stored but not in raw data: {row}" for row in sorted(kept - fresh, key=str)[:limit]]
+        found += [f"{name} missing from the state: {row}" for row in sorted(fresh - kept, key=str)[:limit]]
+    return found
+
+
+def report_differences(*, date_from: dt.date, date_to: dt.date, as_of: dt.datetime) -> list[str]:
+    """Every value where the report from the state differs from the report from the raw rows."""
+    fast = build_report(date_from=date_from, date_to=date_to, as_of=as_of, fast=True)
+    raw = build_report(date_from=date_from, date_to=date_to, as_of=as_of, fast=False)
+    return _diff(fast, raw, "report")
+
+
+def _diff(fast: Any, raw: Any, path: str) -> list[str]:
+    if isinstance(fast, dict) and isinstance(raw, dict):
+        found: list[str] = []
+        for key in sorted(set(fast) | set(raw), key=str):
+            if key not in fast or key not in raw:
+                found.append(f"{path}.{key}: only in the {'raw' if key not in fast else 'fast'} report")
+            else:
+                found += _diff(fast[key], raw[key], f"{path}.{key}")
+        return found
+    if fast != raw or type(fast) is not type(raw):
+        return [f"{path}: fast {fast!r} != raw {raw!r}"]
+    return []
