@@ -19,7 +19,7 @@ install: $(BIN)/salescope
 ## make run: install, migrate, fill the demo department (once), serve with the task worker.
 run: install
 	$(BIN)/salescope migrate --no-input -v0
-	$(BIN)/salescope demo --if-empty
+	$(BIN)/salescope demo --if-empty --url http://$(HOST):$(PORT)/
 	$(BIN)/salescope run --host $(HOST) --port $(PORT)
 
 ## make test: lint, types, and the whole suite on SQLite and then on PostgreSQL.

@@ -61,6 +61,11 @@ def task_complete(*, task: Task, at: dt.datetime | None = None) -> Task:
     return task
 
 
+# A callback that fell due longer ago than this (history loaded by an import, a worker that was
+# down for days) is shown as overdue on "My day" but no longer announced as a fresh reminder.
+REMINDER_LOOKBACK = dt.timedelta(hours=24)
+
+
 def callback_reminders_send(*, now: dt.datetime | None = None) -> int:
     """Remind managers of their open callbacks that are due and not yet reminded: in the app and by e-mail.
 
@@ -68,7 +73,11 @@ def callback_reminders_send(*, now: dt.datetime | None = None) -> int:
     """
     at = now or timezone.now()
     due = Task.objects.filter(
-        kind=TaskKind.CALLBACK, completed_at__isnull=True, reminded_at__isnull=True, due_at__lte=at
+        kind=TaskKind.CALLBACK,
+        completed_at__isnull=True,
+        reminded_at__isnull=True,
+        due_at__lte=at,
+        due_at__gt=at - REMINDER_LOOKBACK,
     ).values_list("pk", flat=True)
     reminded = 0
     for task_id in list(due):

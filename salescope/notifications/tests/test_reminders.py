@@ -114,3 +114,11 @@ def test_the_mail_links_to_the_client_when_the_address_is_configured(people, set
     callback_schedule(user=kolya, contact=ivan, due_at=NOW)
     callback_reminders_send(now=NOW)
     assert mail.outbox[0].body.endswith(f"\n\nhttps://crm.example.ru/contacts/{ivan.pk}/")
+
+
+def test_callbacks_overdue_for_more_than_a_day_are_not_announced_again(people):
+    kolya, _, ivan = people
+    callback_schedule(user=kolya, contact=ivan, due_at=NOW - dt.timedelta(hours=24))
+    recent = callback_schedule(user=kolya, contact=ivan, due_at=NOW - dt.timedelta(hours=23, minutes=59))
+    assert callback_reminders_send(now=NOW) == 1
+    assert Notification.objects.get().task == recent

@@ -28,3 +28,8 @@ def test_pages_speak_russian(dept):
     html = client_for(dept.kolya).get(f"/contacts/{dept.kolya_contact.pk}/").content.decode()
     for text in ("Контакты", "Сделки", "Хронология", "Сделка открыта", "Телефоны", "Выйти", "менеджер"):
         assert text in html
+
+
+def test_russian_stays_the_default_for_a_browser_that_prefers_english(client):
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Вход в Salescope" in page
