@@ -16,6 +16,7 @@ from salescope.analytics.export import csv_text, render_records, render_table, w
 from salescope.analytics.period import zone
 from salescope.analytics.records import metric_records
 from salescope.analytics.report import build_report
+from salescope.core.db import migrate_if_needed
 from salescope.core.timeutil import parse_date, parse_instant
 
 FORMATS = ("json", "csv", "xlsx", "table")
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         output = options["output"]
         if fmt == "xlsx" and not output:
             raise CommandError("--format xlsx needs --output FILE", returncode=2)
+        migrate_if_needed()
         try:
             if options["explain"]:
                 self._explain(options, date_from, date_to, as_of, tz)

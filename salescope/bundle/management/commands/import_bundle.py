@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from salescope.bundle.errors import BundleInvalid
 from salescope.bundle.importer import import_bundle
 from salescope.bundle.progress import progress_bar
+from salescope.core.db import migrate_if_needed
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("bundle", metavar="BUNDLE", help="bundle folder or .zip")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        migrate_if_needed()
         try:
             with progress_bar("import") as progress:
                 result = import_bundle(options["bundle"], progress=progress)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from salescope.bundle.progress import progress_bar
+from salescope.core.db import migrate_if_needed
 from salescope.core.errors import ServiceError
 from salescope.core.timeutil import parse_date
 from salescope.demo.services import database_is_empty, demo_load
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         if options["contacts"] < 1:
             raise CommandError(f"--contacts must be at least 1, got {options['contacts']}")
         today = self._today(options["today"])
+        migrate_if_needed()
         if not database_is_empty():
             if options["if_empty"]:
                 self.stdout.write("The database already has data; the demo was not loaded.")
