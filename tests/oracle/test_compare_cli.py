@@ -32,7 +32,8 @@ def test_cli_report_matches_reference(tmp_path: Path) -> None:
 def test_cli_reports_a_failed_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bundle = GeneratedBundle(seed=-1, timezone=TIMEZONE, base_month=dt.date(2026, 3, 1), records=mini_bundle())
     folder = write_bundle_dir(bundle, tmp_path / "bundle")
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("SALESCOPE_DATA_DIR", str(tmp_path / "empty-instance"))  # never migrated: the report fails
+    # a database file in a folder that does not exist cannot be opened: the report command fails
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'salescope.sqlite3'}")
+    monkeypatch.setenv("SALESCOPE_DATA_DIR", str(tmp_path / "instance"))
     status = main([str(folder), "--from", "2026-03-01", "--to", "2026-03-31"])
     assert status == 2
