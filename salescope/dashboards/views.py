@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -72,6 +73,11 @@ def _choice(request: HttpRequest, name: str, allowed: list[str]) -> str | None:
     return value
 
 
+def _team_choice(request: HttpRequest, teams: Iterable[Any]) -> str | None:
+    """The `team` parameter, which must name one of the teams the caller may see."""
+    return _choice(request, "team", [t.ref for t in teams])
+
+
 def _bad(exc: Exception) -> HttpResponse:
     return HttpResponseBadRequest(str(exc))
 
@@ -97,7 +103,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     try:
         span = _span(request)
         context = _base_context(request, span, scope)
-        team = _choice(request, "team", [t.ref for t in context["teams"]])
+        team = _team_choice(request, context["teams"])
     except BadParams as exc:
         return _bad(exc)
     current = reports.report(span, scope, team=team)
@@ -121,7 +127,7 @@ def dashboard_plan(request: HttpRequest) -> HttpResponse:
     try:
         span = _span(request)
         teams = reports.teams(scope)
-        team = _choice(request, "team", [t.ref for t in teams])
+        team = _team_choice(request, teams)
     except BadParams as exc:
         return _bad(exc)
     plan_span = _plan_span(span)
@@ -154,7 +160,7 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
     try:
         span = _span(request)
         teams = reports.teams(scope)
-        team = _choice(request, "team", [t.ref for t in teams])
+        team = _team_choice(request, teams)
     except BadParams as exc:
         return _bad(exc)
     team_id = next((t.pk for t in teams if t.ref == team), None)
@@ -203,7 +209,7 @@ def managers(request: HttpRequest) -> HttpResponse:
     try:
         span = _span(request)
         context = _base_context(request, span, scope)
-        team = _choice(request, "team", [t.ref for t in context["teams"]])
+        team = _team_choice(request, context["teams"])
     except BadParams as exc:
         return _bad(exc)
     table = _comparison_table(request, scope, span, team)
@@ -341,7 +347,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
     try:
         span = _span(request)
         context = _base_context(request, span, scope)
-        team = _choice(request, "team", [t.ref for t in context["teams"]])
+        team = _team_choice(request, context["teams"])
         manager_ref = _choice(request, "manager", [p.ref for p in people])
         source = request.GET.get("source")
     except BadParams as exc:
