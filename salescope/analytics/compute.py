@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection
 from decimal import Decimal
 from fractions import Fraction
@@ -13,6 +13,9 @@ from . import values
 from .facts import DayRow, Facts, LeadItem, SpendItem
 from .registry import PLAN_METRICS, Metric, group_metrics
 from .rollups import ROLLUP_SOURCES, ROLLUPS
+from .summary import VALUES as SUMMARY_VALUES
+from .summary import Partial
+from .summary import source_rows as summary_source_rows
 
 Owners = Collection[int | None] | None  # None: every record (the whole department)
 
@@ -31,7 +34,10 @@ class Engine:
         self._dates_by_owner: dict[int | None, list[tuple[int | None, dt.date]]] = defaultdict(list)
         for pair in facts.attempt_days:
             self._dates_by_owner[pair[0]].append(pair)
+        self._pooled: dict[tuple[int | None, ...] | None, Partial] = {}
         for metric in self.metrics:
+            if facts.summary is not None and (metric.key in ROLLUPS or metric.key in SUMMARY_VALUES):
+                continue  # the fast path keeps values, not items
             selected = [item for item in facts.items(metric.source) if metric.where(item)]
             parts: dict[int | None, list[Any]] = defaultdict(list)
             for item in selected:
@@ -40,7 +46,9 @@ class Engine:
             self._by_owner[metric.key] = parts
 
     def items(self, metric: Metric, owners: Owners) -> list[Any]:
-        """The records that make up `metric` for the group, in record order."""
+        """The records that make up `metric` for the group, in record order (not on the fast path)."""
+        if metric.key not in self._selected:
+            raise ValueError(f"{metric.key}: the fast path has no records; collect with fast=False")
         selected = self._selected[metric.key]
         if owners is None:
             return list(selected)
@@ -57,6 +65,8 @@ class Engine:
         return pooled
 
     def values(self, owners: Owners) -> dict[str, Any]:
+        if self.facts.summary is not None:
+            return self._fast_values(owners)
         if self.facts.activity_days is None:
             return {metric.key: metric.aggregate(self._group_items(metric, owners)) for metric in self.metrics}
         days, dates = self._group_days(owners)
@@ -66,6 +76,26 @@ class Engine:
             else metric.aggregate(self._group_items(metric, owners))
             for metric in self.metrics
         }
+
+    def _fast_values(self, owners: Owners) -> dict[str, Any]:
+        days, dates = self._group_days(owners)
+        pooled = self._pool(owners)
+        result: dict[str, Any] = {}
+        for metric in self.metrics:
+            if metric.key in ROLLUPS:
+                result[metric.key] = ROLLUPS[metric.key](days, dates)
+            elif metric.key in SUMMARY_VALUES:
+                result[metric.key] = SUMMARY_VALUES[metric.key](pooled)
+            else:
+                result[metric.key] = metric.aggregate(self._group_items(metric, owners))
+        return result
+
+    def _pool(self, owners: Owners) -> Partial:
+        assert self.facts.summary is not None
+        key = None if owners is None else tuple(sorted(set(owners), key=lambda o: -1 if o is None else o))
+        if key not in self._pooled:
+            self._pooled[key] = self.facts.summary.pool(None if owners is None else set(owners))
+        return self._pooled[key]
 
     def _group_days(self, owners: Owners) -> tuple[list[DayRow], list[tuple[int | None, dt.date]]]:
         if owners is None:
@@ -99,6 +129,8 @@ class Engine:
         return block
 
     def funnel(self, owners: Owners) -> dict[str, list[dict[str, Any]]]:
+        if self.facts.summary is not None:
+            return self._fast_funnel(owners)
         leads = self._leads(owners)
         result: dict[str, list[dict[str, Any]]] = {}
         for pipeline in self.facts.pipelines:
@@ -112,7 +144,28 @@ class Engine:
             result[pipeline["ref"]] = steps
         return result
 
+    def _fast_funnel(self, owners: Owners) -> dict[str, list[dict[str, Any]]]:
+        assert self.facts.summary is not None
+        allowed = None if owners is None else set(owners)
+        reaches: dict[int, Counter[int]] = defaultdict(Counter)
+        for (owner, pipeline_id, reach), n in self.facts.summary.funnel_counts.items():
+            if allowed is None or owner in allowed:
+                reaches[pipeline_id][reach] += n
+        result: dict[str, list[dict[str, Any]]] = {}
+        for pipeline in self.facts.pipelines:
+            opens = [s for s in self.facts.stages if s["pipeline_id"] == pipeline["id"] and s["kind"] == "open"]
+            counts = reaches.get(pipeline["id"], Counter())
+            steps = [
+                {"stage": stage["ref"], "reached": sum(n for r, n in counts.items() if r >= number)}
+                for number, stage in enumerate(opens, start=1)
+            ]
+            steps.append({"stage": "won", "reached": sum(n for r, n in counts.items() if r == len(opens) + 1)})
+            result[pipeline["ref"]] = steps
+        return result
+
     def sources(self, owners: Owners) -> dict[str, dict[str, Any]]:
+        if self.facts.summary is not None:
+            return self._fast_sources(owners)
         leads = self._leads(owners)
         spend = self.facts.spend
         names = sorted({lead.source for lead in leads} | {row.source for row in spend})
@@ -132,6 +185,35 @@ class Engine:
             result[source] = block
         return result
 
+    def _fast_sources(self, owners: Owners) -> dict[str, dict[str, Any]]:
+        rows, customers = summary_source_rows(self.facts.period, owners)
+        spend = self.facts.spend
+        names = sorted({row[0] for row in rows} | {row.source for row in spend})
+        result: dict[str, dict[str, Any]] = {}
+        for source in names:
+            mine = [row for row in rows if row[0] == source]
+            source_spend = [row for row in spend if row.source == source]
+            block = _source_block(
+                sum(r[2] for r in mine),
+                sum(int(r[3]) for r in mine),
+                sum(int(r[4]) for r in mine),
+                customers.get(source, 0),
+                source_spend,
+            )
+            campaigns = sorted({r[1] for r in mine} | {row.campaign for row in source_spend})
+            block["campaigns"] = {}
+            for campaign in campaigns:
+                row = next((r for r in mine if r[1] == campaign), None)
+                block["campaigns"][campaign] = _source_block(
+                    row[2] if row else 0,
+                    int(row[3]) if row else 0,
+                    int(row[4]) if row else 0,
+                    int(row[5]) if row else 0,
+                    [r for r in source_spend if r.campaign == campaign],
+                )
+            result[source] = block
+        return result
+
     def _leads(self, owners: Owners) -> list[LeadItem]:
         if owners is None:
             return self.facts.leads
@@ -143,15 +225,21 @@ def source_values(leads: list[LeadItem], spend: list[SpendItem]) -> dict[str, An
     """End-to-end metrics of one source or campaign."""
     won = [lead for lead in leads if lead.currently_won]
     revenue = sum((Fraction(lead.amount) for lead in won), Fraction(0))
+    return _source_block(len(leads), len(won), revenue * 100, len({lead.contact_id for lead in won}), spend)
+
+
+def _source_block(
+    leads: int, won: int, revenue_cents: Fraction | int, customers: int, spend: list[SpendItem]
+) -> dict[str, Any]:
+    revenue = Fraction(revenue_cents) / 100
     spent = sum((Fraction(row.amount) for row in spend), Fraction(0))
-    customers = len({lead.contact_id for lead in won})
     return {
-        "leads": len(leads),
-        "won": len(won),
+        "leads": leads,
+        "won": won,
         "revenue": values.money(revenue),
         "customers": customers,
         "spend": values.money(spent),
-        "cpl": values.money(values.ratio(spent, len(leads))),
+        "cpl": values.money(values.ratio(spent, leads)),
         "cac": values.money(values.ratio(spent, customers)),
         "romi": values.share(values.ratio(revenue - spent, spent)),
     }

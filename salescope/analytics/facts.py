@@ -14,8 +14,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from . import queries
+from . import queries, summary
 from .period import Period
+from .summary import Summary
 from .values import seconds_between
 
 DAY_S = 24 * 3600
@@ -218,6 +219,7 @@ class Facts:
     plans: list[dict[str, Any]]
     activity_days: list[DayRow] | None = None  # the fast path: activity metrics from daily rollups
     attempt_days: list[tuple[int | None, dt.date]] = field(default_factory=list)  # (user, day) with reply attempts
+    summary: Summary | None = None  # the fast path: every other metric from per-owner partials (summary.py)
 
     def items(self, source: str) -> list[Any]:
         items: list[Any] = getattr(self, source)
@@ -230,46 +232,61 @@ FIXED_CRITERIA = ("politeness", "product_knowledge", "script", "objections")
 def collect(period: Period, *, fast: bool | None = None) -> Facts:
     """Load the rows a report needs and decide every per-record fact once.
 
-    `fast` (default: when state.fast_path_applies) reads activity metrics from the incremental state
-    (daily rollups and reply facts, see state.py) instead of the raw activities; such Facts carry
-    values only (no activity items, reply items without refs), so drill-down always passes fast=False.
+    `fast` (default: when state.fast_path_applies) reads the incremental state instead of the raw rows:
+    daily activity rollups and per-owner partials (summary.py). Such Facts carry values only (no items
+    except QA reviews), so drill-down, series and anything else that lists records pass fast=False.
     """
     from . import state
 
     if fast is None:
         fast = state.fast_path_applies(period.tz.key, period.as_of)
     stages = queries.stages()
-    activity_days: list[DayRow] | None = None
-    attempt_days: list[tuple[int | None, dt.date]] = []
+    common: dict[str, Any] = {
+        "period": period,
+        "users": queries.users(),
+        "teams": queries.teams(),
+        "pipelines": queries.pipelines(),
+        "stages": stages,
+        "reviews": [
+            ReviewItem(r["owner_id"], r["call_ref"], r["reviewer_ref"], r["at"], dict(r["scores"]), r["max"])
+            for r in queries.reviews(period)
+        ],
+        "criteria": [*FIXED_CRITERIA, *sorted(queries.scored_criteria(period) - set(FIXED_CRITERIA))],
+        "spend": [SpendItem(r["date"], r["source"], r["campaign"], r["amount"]) for r in queries.ad_spend(period)],
+        "plans": queries.plans(period.whole_months) if period.whole_months else [],
+    }
     if fast:
-        activities: list[ActivityItem] = []
-        reply_attempts: list[ActivityItem] = []
         sums, attempt_days = queries.activity_rollup(period)
-        activity_days = [DayRow(*row) for row in sums]
-        missed, inbound = _fast_replies(period)
-        first_touches = [FirstTouchItem(*row) for row in queries.first_touches_fast(period)]
-    else:
-        window = queries.activities_from_period_start(period, period.end + dt.timedelta(seconds=DAY_S))
-        in_period = [row for row in window if period.contains(row["started_at"])]
-        activities = [_activity(row, period) for row in in_period]
-        reply_attempts = [_activity(row, period) for row in in_period if is_reply_attempt(row)]
-        missed, inbound = _replies(window, period)
-        first_touches = _first_touches(window, period)
+        return Facts(
+            **common,
+            activities=[],
+            reply_attempts=[],
+            missed_calls=[],
+            inbound_messages=[],
+            first_touches=[],
+            leads=[],
+            callbacks=[],
+            closed_deals=[],
+            invoices=[],
+            payments=[],
+            activity_days=[DayRow(*row) for row in sums],
+            attempt_days=attempt_days,
+            summary=summary.load(period),
+        )
+    window = queries.activities_from_period_start(period, period.end + dt.timedelta(seconds=DAY_S))
+    in_period = [row for row in window if period.contains(row["started_at"])]
+    missed, inbound = _replies(window, period)
     histories, deals = _histories(period)
     stage_by_id = {s["id"]: s for s in stages}
     numbers = stage_numbers(stages)
     return Facts(
-        period=period,
-        users=queries.users(),
-        teams=queries.teams(),
-        pipelines=queries.pipelines(),
-        stages=stages,
-        activities=activities,
-        reply_attempts=reply_attempts,
+        **common,
+        activities=[_activity(row, period) for row in in_period],
+        reply_attempts=[_activity(row, period) for row in in_period if is_reply_attempt(row)],
         missed_calls=missed,
         inbound_messages=inbound,
-        first_touches=first_touches,
-        leads=_leads(period, histories, stage_by_id, numbers, fast=fast),
+        first_touches=_first_touches(window, period),
+        leads=_leads(period, histories, stage_by_id, numbers),
         callbacks=[_callback(row, period) for row in queries.callbacks(period)],
         closed_deals=_closed_deals(period, histories, deals, stage_by_id),
         invoices=[
@@ -280,15 +297,6 @@ def collect(period: Period, *, fast: bool | None = None) -> Facts:
             MoneyItem(r["owner_id"], r["ref"], r["paid_at"], r["amount"], r["deal_ref"])
             for r in queries.payments(period)
         ],
-        reviews=[
-            ReviewItem(r["owner_id"], r["call_ref"], r["reviewer_ref"], r["at"], dict(r["scores"]), r["max"])
-            for r in queries.reviews(period)
-        ],
-        criteria=[*FIXED_CRITERIA, *sorted(queries.scored_criteria(period) - set(FIXED_CRITERIA))],
-        spend=[SpendItem(r["date"], r["source"], r["campaign"], r["amount"]) for r in queries.ad_spend(period)],
-        plans=queries.plans(period.whole_months) if period.whole_months else [],
-        activity_days=activity_days,
-        attempt_days=attempt_days,
     )
 
 
@@ -348,19 +356,6 @@ def _replies(window: list[dict[str, Any]], period: Period) -> tuple[list[ReplyIt
     return missed, inbound
 
 
-def _fast_replies(period: Period) -> tuple[list[ReplyItem], list[ReplyItem]]:
-    """Missed inbound calls and inbound messages in P from the reply facts (values only, no refs)."""
-    missed: list[ReplyItem] = []
-    inbound: list[ReplyItem] = []
-    for user_id, missed_call, at, reply_at in queries.reply_facts(period):
-        delay = seconds_between(at, reply_at) if reply_at is not None else None
-        if delay is not None and delay > DAY_S:
-            reply_at, delay = None, None
-        item = ReplyItem(owner=user_id, ref="", at=at, contact=None, reply_ref=None, reply_at=reply_at, delay_s=delay)
-        (missed if missed_call else inbound).append(item)
-    return missed, inbound
-
-
 def _first_touches(window: list[dict[str, Any]], period: Period) -> list[FirstTouchItem]:
     firsts = queries.first_touch_times(period)
     return [
@@ -391,11 +386,9 @@ def _leads(
     histories: dict[int, History],
     stage_by_id: dict[int, dict[str, Any]],
     numbers: dict[int, int],
-    *,
-    fast: bool = False,
 ) -> list[LeadItem]:
     items = []
-    for row in queries.leads(period, fast=fast):
+    for row in queries.leads(period):
         response_at = row["response_at"]
         history = histories.get(row["id"])
         items.append(

@@ -87,3 +87,44 @@ class FirstTouch(models.Model):
 
     def __str__(self) -> str:
         return f"first touch of contact {self.contact_id}: activity {self.activity_id}"
+
+
+class DealFact(models.Model):
+    """A deal's stage history and linked activities read as of the latest write (see state_deals.py)."""
+
+    deal = models.OneToOneField("deals.Deal", primary_key=True, on_delete=models.CASCADE, related_name="analytics_fact")
+    current_kind = models.CharField(max_length=4, blank=True)  # kind of the current stage; "" without history
+    closed_at = models.DateTimeField(null=True)  # won or lost: the time of the last stage change
+    reach = models.IntegerField(default=0)  # funnel number of the highest stage ever reached
+    lost_at_stage_id = models.BigIntegerField(null=True)
+    start_at = models.DateTimeField()  # created_at or the earliest linked activity other than a note
+    touches = models.IntegerField(default=0)  # linked touches started at or before closed_at (0 while open)
+
+    class Meta:
+        indexes = [models.Index(fields=["closed_at"], name="dealfact_closed")]
+
+    def __str__(self) -> str:
+        return f"deal {self.deal_id}: {self.current_kind or 'no stage'}"
+
+
+class CallbackFact(models.Model):
+    """A callback task with its user's first outbound call to the client since the task was created."""
+
+    task = models.OneToOneField(
+        "followups.Task", primary_key=True, on_delete=models.CASCADE, related_name="analytics_callback"
+    )
+    user_id = models.BigIntegerField()
+    client_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    deadline = models.DateTimeField()  # due_at + the 1800 s grace
+    call_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["due_at"], name="callbackfact_due"),
+            models.Index(fields=["user_id", "client_id"], name="callbackfact_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"callback {self.task_id}: called at {self.call_at}"

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import CharField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from salescope.accounts.models import Team, User
@@ -92,25 +92,17 @@ def _first_activity(condition: Q, field: str) -> Subquery:
     return Subquery(Activity.objects.filter(condition).order_by("started_at", "id").values(field)[:1])
 
 
-def leads(period: Period, *, fast: bool = False) -> list[Row]:
-    """Deals created in P (that exist), with the first reply attempt to their contact since creation.
-
-    `fast` takes it from the incremental state (analytics DealResponse; valid when as_of is after every
-    activity), without the reply's ref."""
+def leads(period: Period) -> list[Row]:
+    """Deals created in P (that exist), with the first reply attempt to their contact since creation."""
     response = (
         REPLY_ATTEMPT_Q
         & Q(contact_id=OuterRef("contact_id"))
         & Q(started_at__gte=OuterRef("created_at"), started_at__lte=period.as_of)
     )
-    if fast:
-        annotated = _created_in(period).annotate(
-            response_at=F("analytics_response__response_at"), response_ref=Value(None, output_field=CharField())
-        )
-    else:
-        annotated = _created_in(period).annotate(
-            response_at=_first_activity(response, "started_at"),
-            response_ref=_first_activity(response, "ref"),
-        )
+    annotated = _created_in(period).annotate(
+        response_at=_first_activity(response, "started_at"),
+        response_ref=_first_activity(response, "ref"),
+    )
     rows = annotated.order_by("created_at", "id").values(
         "id",
         "ref",
@@ -285,23 +277,3 @@ def activity_rollup(period: Period) -> tuple[list[tuple[Any, ...]], list[tuple[i
             else:
                 days.append((user_id, day if isinstance(day, dt.date) else dt.date.fromisoformat(day)))
     return sums, days
-
-
-def reply_facts(period: Period) -> list[tuple[Any, ...]]:
-    """(user, missed call?, at, first reply at) of the missed inbound calls and inbound messages started in P."""
-    from .models import ReplyFact
-
-    rows = ReplyFact.objects.filter(at__gte=period.start, at__lt=period.end, at__lte=period.as_of)
-    return list(rows.order_by("at", "activity_id").values_list("user_id", "missed_call", "at", "reply_at"))
-
-
-def first_touches_fast(period: Period) -> list[tuple[Any, ...]]:
-    """(user, contact, ref, at) of the contacts' first touches in P, from the incremental state
-    (contact as its id in text, no ref: values only)."""
-    from .models import FirstTouch
-
-    rows = FirstTouch.objects.filter(at__gte=period.start, at__lt=period.end, at__lte=period.as_of)
-    return [
-        (user_id, str(contact_id), "", at)
-        for user_id, contact_id, at in rows.order_by("at", "activity_id").values_list("user_id", "contact_id", "at")
-    ]

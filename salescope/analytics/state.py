@@ -15,13 +15,20 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 
 from salescope.activities.models import Activity
 from salescope.deals.models import Deal
 
-from .models import ActivityDay, DealResponse, FirstTouch, ReplyFact
+from .models import ActivityDay, CallbackFact, DealFact, DealResponse, FirstTouch, ReplyFact
 from .queries import REPLY_ATTEMPT_Q
+from .state_callbacks import (
+    callback_facts_refresh,
+    callback_facts_refresh_client,
+    outbound_call_added,
+    rebuild_callback_facts,
+)
+from .state_deals import deal_fact_activity_added, deal_facts_refresh, rebuild_deal_facts
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,7 @@ class ActivityState:
     duration_s: int | None
     wait_s: int | None
     started_at: dt.datetime
+    deal_id: int | None = None
 
     @property
     def is_inbound_to_answer(self) -> bool:
@@ -73,6 +81,7 @@ def snapshot(activity: Activity) -> ActivityState:
         duration_s=activity.duration_s,
         wait_s=activity.wait_s,
         started_at=activity.started_at,
+        deal_id=activity.deal_id,
     )
 
 
@@ -94,6 +103,10 @@ def activity_recorded(activity: Activity) -> None:
         _offer_response(state, state.contact_id)
         if state.is_touch:
             _offer_first_touch(state, state.contact_id)
+    if state.deal_id is not None:
+        deal_fact_activity_added(state.deal_id, state.kind, state.direction, state.status, state.started_at)
+    if state.kind == "call" and state.direction == "out" and state.user_id is not None and state.contact_id is not None:
+        outbound_call_added(state.user_id, state.contact_id, state.started_at)
 
 
 def deal_created(deal: Deal) -> None:
@@ -113,6 +126,17 @@ def deal_created(deal: Deal) -> None:
         response_id=response[0] if response else None,
         response_at=response[1] if response else None,
     )
+    deal_facts_refresh([deal.pk])
+
+
+def deal_stage_changed(deal_id: int) -> None:
+    """Account for a stage change written for the deal (call inside the writing transaction)."""
+    deal_facts_refresh([deal_id])
+
+
+def task_created(task_id: int) -> None:
+    """Account for a new task (only callbacks have state)."""
+    callback_facts_refresh([task_id])
 
 
 def _offer_response(state: ActivityState, contact_id: int) -> None:
@@ -182,6 +206,9 @@ def activity_changed(before: ActivityState, activity: Activity) -> None:
             recompute_contact_first_touch(contact_id)
     if after.is_inbound_to_answer and after.contact_id is None:
         _insert_reply_fact(after)
+    deal_facts_refresh(d for d in (before.deal_id, after.deal_id) if d is not None)
+    for state in (before, after):
+        callback_facts_refresh_client(state.user_id, state.contact_id)
 
 
 def _add_to_day(state: ActivityState, sign: int) -> None:
@@ -289,6 +316,15 @@ _INBOUND_SQL = "a.direction = 'in' AND ((a.kind = 'call' AND a.status = 'missed'
 
 
 def rebuild() -> None:
+    rebuild_activity_state()
+    DealFact.objects.all().delete()
+    CallbackFact.objects.all().delete()
+    rebuild_deal_facts()
+    rebuild_callback_facts()
+
+
+def rebuild_activity_state() -> None:
+    """The tables of migration 0004: daily rollups, reply facts, first responses, first touches."""
     ActivityDay.objects.all().delete()
     ReplyFact.objects.all().delete()
     DealResponse.objects.all().delete()
@@ -409,14 +445,34 @@ def _rebuild_replies_sql() -> None:
 # --------------------------------------------------------------------------- reading
 
 
-def last_activity_at() -> dt.datetime | None:
-    last: dt.datetime | None = Activity.objects.aggregate(last=Max("started_at"))["last"]
-    return last
+def last_record_at() -> dt.datetime | None:
+    """The latest moment that creates a record (metrics.md, as_of): past it, the state is the current state."""
+    columns = (
+        ("activities_activity", "started_at"),
+        ("deals_deal", "created_at"),
+        ("deals_stagechange", "at"),
+        ("followups_task", "created_at"),
+        ("billing_invoice", "issued_at"),
+        ("billing_payment", "paid_at"),
+        ("quality_qareview", "at"),
+    )
+    union = " UNION ALL ".join(f"SELECT MAX({column}) AS m FROM {table}" for table, column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT m FROM ({union}) AS moments WHERE m IS NOT NULL")
+        moments = [_aware(row[0]) for row in cursor.fetchall()]
+    return max(moments) if moments else None
+
+
+def _aware(value: dt.datetime | str) -> dt.datetime:
+    """A datetime from a raw query (SQLite gives the stored UTC text)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def fast_path_applies(tz_key: str, as_of: dt.datetime) -> bool:
-    """The state answers a report when it is cut in the department zone and as_of is at or after the last record."""
+    """The state answers a report cut in the department zone when as_of is at or after every record."""
     if tz_key != settings.TIME_ZONE:
         return False
-    last = last_activity_at()
+    last = last_record_at()
     return last is None or as_of >= last

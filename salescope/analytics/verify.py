@@ -8,12 +8,15 @@ from typing import Any
 from django.db import transaction
 
 from . import state
-from .models import ActivityDay, DealResponse, FirstTouch, ReplyFact
+from .models import ActivityDay, CallbackFact, DealFact, DealResponse, FirstTouch, ReplyFact
 from .report import build_report
 
 _DAY_FIELDS = ("user_id", "day", "kind", "direction", "status", "n", "duration_sum", "wait_n", "wait_sum")
 _RESPONSE_FIELDS = ("deal_id", "contact_id", "created_at", "response_id", "response_at")
 _REPLY_FIELDS = ("activity_id", "user_id", "contact_id", "missed_call", "at", "reply_id", "reply_at")
+_DEAL_FIELDS = ("deal_id", "current_kind", "closed_at", "reach", "lost_at_stage_id", "start_at", "touches")
+_CALLBACK_FIELDS = ("task_id", "user_id", "client_id", "created_at", "due_at", "deadline", "call_at")
+_NAMES = ("activity day", "reply fact", "deal response", "first touch", "deal fact", "callback fact")
 
 
 class _Rollback(Exception):
@@ -23,19 +26,22 @@ class _Rollback(Exception):
 Rows = set[tuple[Any, ...]]
 
 
-def _state_rows() -> tuple[Rows, Rows, Rows, Rows]:
+def _state_rows() -> tuple[Rows, ...]:
     days = set(ActivityDay.objects.filter(n__gt=0).values_list(*_DAY_FIELDS))
     # a row emptied by changes (n = 0) must also have nothing else left
     days |= set(ActivityDay.objects.filter(n=0).exclude(duration_sum=0, wait_n=0, wait_sum=0).values_list(*_DAY_FIELDS))
     replies = set(ReplyFact.objects.values_list(*_REPLY_FIELDS))
     responses = set(DealResponse.objects.values_list(*_RESPONSE_FIELDS))
-    return days, replies, responses, set(FirstTouch.objects.values_list("activity_id", "contact_id", "user_id", "at"))
+    touches = set(FirstTouch.objects.values_list("activity_id", "contact_id", "user_id", "at"))
+    deals = set(DealFact.objects.values_list(*_DEAL_FIELDS))
+    callbacks = set(CallbackFact.objects.values_list(*_CALLBACK_FIELDS))
+    return days, replies, responses, touches, deals, callbacks
 
 
 def state_differences(limit: int = 20) -> list[str]:
     """Rows of the stored state that a rebuild from the raw tables would not produce, and vice versa."""
     stored = _state_rows()
-    rebuilt: tuple[Rows, Rows, Rows, Rows] = (set(), set(), set(), set())
+    rebuilt: tuple[Rows, ...] = tuple(set() for _ in _NAMES)
     try:
         with transaction.atomic():
             state.rebuild()
@@ -44,9 +50,7 @@ def state_differences(limit: int = 20) -> list[str]:
     except _Rollback:
         pass
     found: list[str] = []
-    for name, kept, fresh in zip(
-        ("activity day", "reply fact", "deal response", "first touch"), stored, rebuilt, strict=True
-    ):
+    for name, kept, fresh in zip(_NAMES, stored, rebuilt, strict=True):
         found += [f"{name} stored but not in raw data: {row}" for row in sorted(kept - fresh, key=str)[:limit]]
         found += [f"{name} missing from the state: {row}" for row in sorted(fresh - kept, key=str)[:limit]]
     return found

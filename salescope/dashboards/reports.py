@@ -97,7 +97,7 @@ def engine_for(
 ) -> tuple[Engine, list[int] | None]:
     """The analytics engine over the span, optionally with leads of one contact source only.
 
-    `items`: load every activity record (the engine's fast path keeps only daily rollups of them).
+    `items`: load every record (the engine's fast path keeps values only); needed for engine.items and `source`.
     Returns the engine and the owners the scope may see (None: the whole department).
     """
     period = make_period(date_from=span.date_from, date_to=span.date_to)

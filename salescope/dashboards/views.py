@@ -312,7 +312,7 @@ def manager_trends(request: HttpRequest, ref: str) -> HttpResponse:
 
 def _person_items(span: Span, scope: Scope, person: reports.Person) -> tuple[dict[str, Any], list[Any], list[Any]]:
     """One engine for a manager's funnel, callbacks and leads (the same items the drill-down lists)."""
-    engine, _owners = reports.engine_for(span, scope)
+    engine, _owners = reports.engine_for(span, scope, items=True)
     callbacks = engine.items(metric_by_key("callbacks_due", engine.facts.criteria), [person.id])
     leads = engine.items(metric_by_key("leads_new", engine.facts.criteria), [person.id])
     return engine.funnel([person.id]), callbacks, leads
@@ -355,7 +355,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
     chosen_source = source if source is not None and source != "*" else None
 
     def compute() -> tuple[dict[str, Any], dict[str, Any]]:
-        engine, owners = reports.engine_for(span, scope, source=chosen_source)
+        engine, owners = reports.engine_for(span, scope, source=chosen_source, items=chosen_source is not None)
         chosen = [p.id for p in people if owners is None or p.id in owners]
         if team:
             team_id = next(t.pk for t in context["teams"] if t.ref == team)

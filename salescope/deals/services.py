@@ -121,6 +121,7 @@ def deal_move_stage(
         fields.append("amount")
     if fields:
         locked.save(update_fields=fields)
+    analytics_state.deal_stage_changed(locked.pk)
     deal.stage, deal.stage_changed_at, deal.loss_reason = locked.stage, locked.stage_changed_at, locked.loss_reason
     deal.amount = locked.amount
     return change

@@ -17,7 +17,7 @@ class Task(RefModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="tasks"
     )
-    created_at = models.DateTimeField(_("created at"))
+    created_at = models.DateTimeField(_("created at"), db_index=True)
     due_at = models.DateTimeField(_("due at"), db_index=True)
     contact = models.ForeignKey(
         "contacts.Contact",

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from salescope.accounts.models import User
+from salescope.analytics import state as analytics_state
 from salescope.contacts.models import Contact
 from salescope.core.errors import ServiceError
 from salescope.core.refs import new_ref
@@ -36,16 +37,19 @@ def task_create(
     if kind not in TaskKind.values:
         raise ServiceError("kind", f"unknown task kind {kind!r}")
     created = created_at or timezone.now()
-    return Task.objects.create(
-        ref=ref or new_ref("task"),
-        kind=kind,
-        user=user,
-        created_at=created,
-        due_at=due_at,
-        contact=contact,
-        deal=deal,
-        note=note,
-    )
+    with transaction.atomic():
+        task = Task.objects.create(
+            ref=ref or new_ref("task"),
+            kind=kind,
+            user=user,
+            created_at=created,
+            due_at=due_at,
+            contact=contact,
+            deal=deal,
+            note=note,
+        )
+        analytics_state.task_created(task.pk)
+    return task
 
 
 def callback_schedule(

@@ -13,7 +13,7 @@ class QAReview(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("at"))
+    at = models.DateTimeField(_("at"), db_index=True)
     scores = models.JSONField(_("scores"))
     max = models.PositiveSmallIntegerField(_("maximum score"))
 

@@ -4,9 +4,9 @@ from django.db import migrations
 
 
 def build(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from salescope.analytics.state import rebuild
+    from salescope.analytics.state import rebuild_activity_state
 
-    rebuild()
+    rebuild_activity_state()
 
 
 class Migration(migrations.Migration):

@@ -18,6 +18,7 @@ from salescope.analytics import state
 from salescope.analytics.models import ActivityDay, ReplyFact
 from salescope.analytics.report import build_report
 from salescope.analytics.verify import report_differences, state_differences
+from salescope.followups.services import task_create
 
 from .conftest import Dept, at
 
@@ -28,7 +29,7 @@ class _Rollback(Exception):
     pass
 
 
-ACTIVITY = st.tuples(
+ACTIVITY_FIELDS = (
     st.sampled_from(
         [
             ("call", "in", "missed"),
@@ -49,12 +50,24 @@ ACTIVITY = st.tuples(
     st.integers(0, 3),  # contact: c1..c3, none
     st.integers(0, 1000),  # duration / wait
 )
+ACTIVITY = st.tuples(*ACTIVITY_FIELDS)
 
 DEAL = st.tuples(st.integers(0, 40 * 24 * 4), st.integers(0, 1), st.integers(0, 2))
+LINK = st.integers(0, 4)  # the activity's deal: one of the first four deals recorded so far, else none
+MOVE = st.tuples(st.just("move"), st.integers(0, 3), st.sampled_from(["new", "talk", "won", "lost"]), st.integers(0, 8))
+CALLBACK = st.tuples(
+    st.just("callback"), st.integers(0, 1), st.integers(0, 3), st.integers(0, 40 * 24 * 4), st.integers(0, 12)
+)
+START = at("2026-02-27 00:00")
 
 
-def _record(d: Dept, contacts: list[Any], spec: tuple[Any, ...]) -> Activity:
-    (kind, direction, status), quarter, user, contact, seconds = spec
+def _quarter(n: int) -> dt.datetime:
+    return START + dt.timedelta(minutes=15 * n)
+
+
+def _record(d: Dept, contacts: list[Any], spec: tuple[Any, ...], deals: list[Any] | None = None) -> Activity:
+    (kind, direction, status), quarter, user, contact, seconds = spec[:5]
+    link = spec[5] if len(spec) > 5 else 4
     when = at("2026-02-27 00:00") + dt.timedelta(minutes=15 * quarter)
     answered = status == "answered"
     return d.act(
@@ -66,7 +79,33 @@ def _record(d: Dept, contacts: list[Any], spec: tuple[Any, ...]) -> Activity:
         status=status,
         duration_s=seconds if answered else None,
         wait_s=seconds % 60 if answered and direction == "in" and seconds % 3 else None,
+        deal=deals[link] if deals and link < len(deals) else None,
     )
+
+
+def _replay(dept: Dept, contacts: list[Any], history: list, deals: list[Any], recorded: list[Activity]) -> None:
+    """Record the random history through the services, in its (not time) order."""
+    for number, spec in enumerate(history):
+        if spec[0] == "move":  # (move, deal slot, stage, hours after the deal's creation)
+            if spec[1] < len(deals):
+                deal = deals[spec[1]]
+                when = deal.created_at + dt.timedelta(hours=spec[3], seconds=number)  # distinct instants
+                dept.move(deal, spec[2], when.isoformat(), reason="r")
+        elif spec[0] == "callback":  # (callback, user, contact or the first deal's, created quarter, due quarters)
+            _, user, contact, quarter, due = spec
+            task_create(
+                kind="callback",
+                user=[dept.u1, dept.u2][user],
+                created_at=_quarter(quarter),
+                due_at=_quarter(quarter + due),
+                contact=contacts[contact] if contact < 3 else None,
+                deal=deals[0] if contact == 3 and deals else None,
+            )
+        elif len(spec) == 3:  # a deal: (quarter, owner, contact)
+            owner = [dept.u1, dept.u2][spec[1]]
+            deals.append(dept.deal(f"d{number}", contacts[spec[2]], owner, _quarter(spec[0]).isoformat()))
+        else:
+            recorded.append(_record(dept, contacts, spec, deals))
 
 
 def _assert_fast_equals_raw() -> None:
@@ -81,23 +120,21 @@ def _assert_fast_equals_raw() -> None:
 @pytest.mark.django_db
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    history=st.lists(st.one_of(ACTIVITY, DEAL), max_size=25),
+    history=st.lists(
+        st.one_of(ACTIVITY, st.tuples(*ACTIVITY_FIELDS, LINK), DEAL, MOVE, CALLBACK),
+        max_size=30,
+    ),
     changes=st.lists(st.tuples(st.integers(0, 24), ACTIVITY), max_size=3),
 )
 def test_fast_path_equals_raw_path_over_random_histories(dept: Dept, history: list, changes: list) -> None:
-    """Activities and deals recorded in random (not time) order, some activities changed afterwards
-    as telephony does."""
+    """Activities (some linked to deals), deals, stage moves (reopened, lost, won again) and callbacks
+    recorded in random (not time) order, some activities changed afterwards as telephony does."""
     try:
         with transaction.atomic():
             contacts = [dept.contact(f"h{i}") for i in range(3)]
-            recorded = []
-            for number, spec in enumerate(history):
-                if len(spec) == 3:  # a deal: (quarter, owner, contact)
-                    when = at("2026-02-27 00:00") + dt.timedelta(minutes=15 * spec[0])
-                    owner = [dept.u1, dept.u2][spec[1]]
-                    dept.deal(f"d{number}", contacts[spec[2]], owner, when.isoformat())
-                else:
-                    recorded.append(_record(dept, contacts, spec))
+            deals: list[Any] = []
+            recorded: list[Activity] = []
+            _replay(dept, contacts, history, deals, recorded)
             for index, spec in changes:
                 if not recorded:
                     break

@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -6,6 +7,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from salescope.accounts.services import user_create
@@ -128,8 +130,15 @@ def test_query_count_is_pinned_and_does_not_grow_with_data(client, department, u
     for name in ("Boris", "Vera", "Gleb"):
         manager = user_create(username=name.lower(), name=name, team=team, password="pw", ref=name.lower())
         contact = contact_create(name=f"Client of {name}", owner=manager)
-        deal = deal_create(contact=contact, owner=manager, pipeline=Pipeline.objects.get(ref="main"), amount=Decimal(7))
-        deal_move_stage(deal=deal, stage=Stage.objects.get(ref="won"))
+        a_minute_ago = timezone.now() - dt.timedelta(minutes=1)  # before the report's as_of (now, whole seconds)
+        deal = deal_create(
+            contact=contact,
+            owner=manager,
+            pipeline=Pipeline.objects.get(ref="main"),
+            amount=Decimal(7),
+            created_at=a_minute_ago,
+        )
+        deal_move_stage(deal=deal, stage=Stage.objects.get(ref="won"), at=a_minute_ago)
     assert _count(client, url) == expected
 
 

@@ -72,5 +72,5 @@ class Command(BaseCommand):
 
 def _default_as_of() -> dt.datetime:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    last = state.last_activity_at()
+    last = state.last_record_at()
     return max(now, last) if last is not None else now

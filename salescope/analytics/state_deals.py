@@ -1,0 +1,156 @@
+"""Per-deal analytics state (models.DealFact): what a deal's stage history and linked activities say as of the
+latest write. Kept by the deal and activity services in their transaction; rebuilt in SQL after a bulk write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+from django.db.models import F
+
+from salescope.activities.models import Activity
+from salescope.deals.models import Deal, Stage, StageChange
+
+from .models import DealFact
+
+CLOSED_KINDS = ("won", "lost")
+
+
+def stage_numbers(stages: Iterable[tuple[int, str, int]]) -> dict[int, int]:
+    """Stage id → funnel number: a pipeline's open stages 1..k in order, its won stages k + 1, lost 0.
+
+    `stages` are (id, kind, pipeline id) ordered by pipeline, position and id."""
+    rows = list(stages)
+    opens: dict[int, list[int]] = defaultdict(list)
+    for stage_id, kind, pipeline_id in rows:
+        if kind == "open":
+            opens[pipeline_id].append(stage_id)
+    numbers = {}
+    for stage_id, kind, pipeline_id in rows:
+        if kind == "open":
+            numbers[stage_id] = opens[pipeline_id].index(stage_id) + 1
+        elif kind == "won":
+            numbers[stage_id] = len(opens[pipeline_id]) + 1
+        else:
+            numbers[stage_id] = 0
+    return numbers
+
+
+def _stages() -> tuple[dict[int, str], dict[int, int]]:
+    rows = list(Stage.objects.order_by("pipeline_id", "position", "id").values_list("id", "kind", "pipeline_id"))
+    return {row[0]: row[1] for row in rows}, stage_numbers(rows)
+
+
+def _is_touch(kind: str, direction: str, status: str) -> bool:
+    if kind == "call":
+        return status == "answered"
+    if kind in ("email", "message"):
+        return direction == "out"
+    return kind in ("proposal", "meeting")
+
+
+def deal_facts_refresh(deal_ids: Iterable[int]) -> None:
+    """Recompute the facts of these deals from their raw history and activities."""
+    ids = sorted(set(deal_ids))
+    if not ids:
+        return
+    kinds, numbers = _stages()
+    histories: dict[int, list[tuple[int, dt.datetime]]] = defaultdict(list)
+    for deal_id, stage_id, at in (
+        StageChange.objects.filter(deal_id__in=ids)
+        .order_by("deal_id", "at", "id")
+        .values_list("deal_id", "stage_id", "at")
+    ):
+        histories[deal_id].append((stage_id, at))
+    linked: dict[int, list[tuple[str, str, str, dt.datetime]]] = defaultdict(list)
+    for deal_id, kind, direction, status, started_at in (
+        Activity.objects.filter(deal_id__in=ids)
+        .exclude(kind="note")
+        .values_list("deal_id", "kind", "direction", "status", "started_at")
+    ):
+        linked[deal_id].append((kind, direction, status, started_at))
+    facts = []
+    for deal_id, created_at in Deal.objects.filter(pk__in=ids).values_list("id", "created_at"):
+        history = histories.get(deal_id, [])
+        current = kinds[history[-1][0]] if history else ""
+        closed_at = history[-1][1] if current in CLOSED_KINDS else None
+        lost_at = None
+        if current == "lost":
+            lost_at = next((s for s, _ in reversed(history[:-1]) if kinds[s] in ("open", "won")), None)
+        activities = linked.get(deal_id, [])
+        facts.append(
+            DealFact(
+                deal_id=deal_id,
+                current_kind=current,
+                closed_at=closed_at,
+                reach=max((numbers[s] for s, _ in history), default=0),
+                lost_at_stage_id=lost_at,
+                start_at=min([created_at, *(a[3] for a in activities)]),
+                touches=0
+                if closed_at is None
+                else sum(1 for k, d, s, at in activities if _is_touch(k, d, s) and at <= closed_at),
+            )
+        )
+    DealFact.objects.filter(deal_id__in=ids).delete()
+    DealFact.objects.bulk_create(facts)
+
+
+def deal_fact_activity_added(deal_id: int, kind: str, direction: str, status: str, started_at: dt.datetime) -> None:
+    """A new activity linked to the deal: it may start the deal earlier or add a touch before its closing."""
+    if kind == "note":
+        return
+    row = DealFact.objects.filter(deal_id=deal_id).values_list("start_at", "closed_at").first()
+    if row is None:
+        deal_facts_refresh([deal_id])
+        return
+    start_at, closed_at = row
+    changes: dict[str, Any] = {}
+    if started_at < start_at:
+        changes["start_at"] = started_at
+    if closed_at is not None and started_at <= closed_at and _is_touch(kind, direction, status):
+        changes["touches"] = F("touches") + 1
+    if changes:
+        DealFact.objects.filter(deal_id=deal_id).update(**changes)
+
+
+# --------------------------------------------------------------------------- bulk
+
+
+def rebuild_deal_facts() -> None:
+    """All deal facts from the raw tables in one statement (window functions; PostgreSQL and SQLite)."""
+    _, numbers = _stages()
+    number = "CASE c.stage_id " + " ".join(f"WHEN {int(k)} THEN {int(v)}" for k, v in numbers.items()) + " ELSE 0 END"
+    if not numbers:
+        number = "0"
+    touch = (
+        "((x.kind = 'call' AND x.status = 'answered') OR (x.kind IN ('email', 'message') AND x.direction = 'out') "
+        "OR x.kind IN ('proposal', 'meeting'))"
+    )
+    sql = (
+        "WITH h AS (SELECT c.deal_id, c.stage_id, c.at, s.kind, "
+        f"{number} AS number, "
+        "ROW_NUMBER() OVER (PARTITION BY c.deal_id ORDER BY c.at DESC, c.id DESC) AS back "
+        "FROM deals_stagechange c JOIN deals_stage s ON s.id = c.stage_id), "
+        "last AS (SELECT deal_id, kind, at FROM h WHERE back = 1), "
+        "reach AS (SELECT deal_id, MAX(number) AS reach FROM h GROUP BY deal_id), "
+        "lost_at AS (SELECT deal_id, stage_id FROM (SELECT deal_id, stage_id, "
+        "ROW_NUMBER() OVER (PARTITION BY deal_id ORDER BY back) AS k FROM h "
+        "WHERE back > 1 AND kind IN ('open', 'won')) AS o WHERE k = 1), "
+        "firsts AS (SELECT deal_id, MIN(started_at) AS first FROM activities_activity "
+        "WHERE deal_id IS NOT NULL AND kind <> 'note' GROUP BY deal_id), "
+        "touches AS (SELECT x.deal_id, COUNT(*) AS n FROM activities_activity x JOIN last l ON l.deal_id = x.deal_id "
+        f"WHERE l.kind IN ('won', 'lost') AND x.started_at <= l.at AND {touch} GROUP BY x.deal_id) "
+        "INSERT INTO analytics_dealfact (deal_id, current_kind, closed_at, reach, lost_at_stage_id, start_at, touches) "
+        "SELECT d.id, COALESCE(l.kind, ''), CASE WHEN l.kind IN ('won', 'lost') THEN l.at END, "
+        "COALESCE(r.reach, 0), CASE WHEN l.kind = 'lost' THEN la.stage_id END, "
+        "CASE WHEN f.first IS NOT NULL AND f.first < d.created_at THEN f.first ELSE d.created_at END, "
+        "COALESCE(t.n, 0) FROM deals_deal d LEFT JOIN last l ON l.deal_id = d.id "
+        "LEFT JOIN reach r ON r.deal_id = d.id LEFT JOIN lost_at la ON la.deal_id = d.id "
+        "LEFT JOIN firsts f ON f.deal_id = d.id LEFT JOIN touches t ON t.deal_id = d.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)

@@ -1,0 +1,342 @@
+"""The fast path of the deal, lead, reply, callback and money metrics: per-owner partial aggregates in SQL.
+
+Read from the incremental state (models.py) when it applies (state.fast_path_applies): a handful of grouped
+queries give, for every owner, counts and sums plus the raw values that medians need. A group (a user, a
+team, the department) pools its owners' partials; `VALUES` turns a pooled partial into each metric's value
+exactly as the registry's aggregate does over the items (proven by the property test and `analytics verify`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.db import connection
+
+from . import values
+from .period import Period
+
+MICRO = 1_000_000
+DAY_US = 24 * 3600 * MICRO
+SLA_US = 900 * MICRO
+
+
+@dataclass
+class Partial:
+    """What one owner's (or a pooled group's) records add up to."""
+
+    missed_n: int = 0
+    missed_delays: list[int] = field(default_factory=list)  # µs, replied missed calls only
+    inbound_n: int = 0
+    inbound_delays: list[int] = field(default_factory=list)
+    contacts: set[int] = field(default_factory=set)  # first touched in P
+    leads_n: int = 0
+    leads_sla: int = 0
+    cohort_won: int = 0
+    lead_delays: list[int] = field(default_factory=list)  # µs, leads with a response
+    callbacks: Counter[str] = field(default_factory=Counter)
+    won: int = 0
+    lost: int = 0
+    revenue_cents: int = 0
+    multi: int = 0
+    repeat: int = 0
+    repeat_cents: int = 0
+    cycles: list[int] = field(default_factory=list)  # µs
+    touches: list[int] = field(default_factory=list)
+    lost_by_stage: Counter[str] = field(default_factory=Counter)
+    lost_by_reason: Counter[str] = field(default_factory=Counter)
+    invoiced_cents: int = 0
+    paid_cents: int = 0
+
+    def add(self, other: Partial) -> None:
+        for name, value in other.__dict__.items():
+            mine = getattr(self, name)
+            if isinstance(value, set):
+                mine |= value
+            elif isinstance(value, list | Counter):
+                mine += value
+            else:
+                setattr(self, name, mine + value)
+
+
+@dataclass
+class Summary:
+    period: Period
+    partials: dict[int | None, Partial]
+    funnel_counts: dict[tuple[int | None, int, int], int]  # (owner, pipeline id, reach) → leads
+
+    def pool(self, owners: Iterable[int | None] | None) -> Partial:
+        pooled = Partial()
+        for owner, partial in self.partials.items():
+            if owners is None or owner in owners:
+                pooled.add(partial)
+        return pooled
+
+
+# --------------------------------------------------------------------------- SQL
+
+
+def _micros(earlier: str, later: str) -> str:
+    """later − earlier in whole microseconds, exactly."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) * 1000000 AS BIGINT)"
+    # SQLite keeps Django datetimes as 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC)
+    seconds = "CAST(strftime('%%s', substr({0}, 1, 19)) AS INTEGER)"  # %% : the query has parameters
+    fraction = "CAST(substr({0} || '.000000', 21, 6) AS INTEGER)"
+    return (
+        f"(({seconds.format(later)} - {seconds.format(earlier)}) * 1000000 "
+        f"+ {fraction.format(later)} - {fraction.format(earlier)})"
+    )
+
+
+def _cents(column: str) -> str:
+    return f"CAST(ROUND({column} * 100) AS BIGINT)"
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _dt(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _in(period: Period, column: str) -> tuple[str, list[Any]]:
+    """`column` in P and at or before as_of."""
+    return f"{column} >= %s AND {column} < %s AND {column} <= %s", [
+        _dt(period.start),
+        _dt(period.end),
+        _dt(period.as_of),
+    ]
+
+
+_REPEAT = (
+    "EXISTS (SELECT 1 FROM analytics_dealfact f2 JOIN deals_deal d2 ON d2.id = f2.deal_id "
+    "WHERE d2.contact_id = d.contact_id AND d2.id <> d.id AND f2.current_kind = 'won' AND f2.closed_at < d.created_at)"
+)
+_MULTI = "(SELECT COUNT(DISTINCT i.product_id) FROM deals_dealitem i WHERE i.deal_id = d.id) >= 2"
+
+
+def load(period: Period) -> Summary:
+    partials: dict[int | None, Partial] = {}
+
+    def of(owner: int | None) -> Partial:
+        if owner not in partials:
+            partials[owner] = Partial()
+        return partials[owner]
+
+    where, params = _in(period, "at")
+    delay = _micros("at", "reply_at")
+    for owner, missed, n in _rows(
+        f"SELECT user_id, missed_call, COUNT(*) FROM analytics_replyfact WHERE {where} GROUP BY user_id, missed_call",
+        params,
+    ):
+        if missed:
+            of(owner).missed_n += n
+        else:
+            of(owner).inbound_n += n
+    for owner, missed, us in _rows(
+        f"SELECT user_id, missed_call, d FROM (SELECT user_id, missed_call, {delay} AS d FROM analytics_replyfact "
+        f"WHERE {where} AND reply_id IS NOT NULL) AS r WHERE d <= {DAY_US}",
+        params,
+    ):
+        (of(owner).missed_delays if missed else of(owner).inbound_delays).append(int(us))
+
+    for owner, contact in _rows(f"SELECT DISTINCT user_id, contact_id FROM analytics_firsttouch WHERE {where}", params):
+        of(owner).contacts.add(contact)
+
+    where, params = _in(period, "d.created_at")
+    lead_delay = _micros("d.created_at", "r.response_at")
+    funnel: dict[tuple[int | None, int, int], int] = {}
+    for owner, pipeline, reach, n, sla, won in _rows(
+        "SELECT d.owner_id, d.pipeline_id, f.reach, COUNT(*), "
+        f"SUM(CASE WHEN r.response_at IS NOT NULL AND {lead_delay} <= {SLA_US} THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN f.current_kind = 'won' THEN 1 ELSE 0 END) "
+        "FROM deals_deal d JOIN analytics_dealresponse r ON r.deal_id = d.id "
+        f"JOIN analytics_dealfact f ON f.deal_id = d.id WHERE {where} GROUP BY d.owner_id, d.pipeline_id, f.reach",
+        params,
+    ):
+        partial = of(owner)
+        partial.leads_n += n
+        partial.leads_sla += int(sla)
+        partial.cohort_won += int(won)
+        funnel[(owner, pipeline, reach)] = n
+    for owner, us in _rows(
+        f"SELECT d.owner_id, {lead_delay} FROM deals_deal d JOIN analytics_dealresponse r ON r.deal_id = d.id "
+        f"WHERE {where} AND r.response_at IS NOT NULL",
+        params,
+    ):
+        of(owner).lead_delays.append(int(us))
+
+    _load_callbacks(period, of)
+    _load_closed(period, of)
+    _load_money(period, of)
+    return Summary(period, partials, funnel)
+
+
+def _load_callbacks(period: Period, of: Callable[[int | None], Partial]) -> None:
+    where, params = _in(period, "due_at")
+    as_of = _dt(period.as_of)
+    on_time = "call_at IS NOT NULL AND call_at <= deadline"
+    for owner, due, punctual, pending, late in _rows(
+        f"SELECT user_id, COUNT(*), SUM(CASE WHEN {on_time} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN NOT ({on_time}) AND %s < deadline THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN NOT ({on_time}) AND %s >= deadline AND call_at IS NOT NULL THEN 1 ELSE 0 END) "
+        f"FROM analytics_callbackfact WHERE {where} AND created_at <= %s GROUP BY user_id",
+        [as_of, as_of, *params, as_of],
+    ):
+        counts = of(owner).callbacks
+        counts["due"] += due
+        counts["on_time"] += int(punctual)
+        counts["pending"] += int(pending)
+        counts["late"] += int(late)
+        counts["missed"] += due - int(punctual) - int(pending) - int(late)
+
+
+def _load_closed(period: Period, of: Callable[[int | None], Partial]) -> None:
+    where, params = _in(period, "f.closed_at")
+    closed = f"FROM analytics_dealfact f JOIN deals_deal d ON d.id = f.deal_id WHERE {where}"
+    for owner, won, cents, multi, repeat, repeat_cents in _rows(
+        "SELECT owner_id, COUNT(*), SUM(cents), SUM(multi), SUM(rep), SUM(CASE WHEN rep = 1 THEN cents ELSE 0 END) "
+        f"FROM (SELECT d.owner_id, {_cents('d.amount')} AS cents, CASE WHEN {_MULTI} THEN 1 ELSE 0 END AS multi, "
+        f"CASE WHEN {_REPEAT} THEN 1 ELSE 0 END AS rep {closed} AND f.current_kind = 'won') AS w GROUP BY owner_id",
+        params,
+    ):
+        partial = of(owner)
+        partial.won += won
+        partial.revenue_cents += int(cents)
+        partial.multi += int(multi)
+        partial.repeat += int(repeat)
+        partial.repeat_cents += int(repeat_cents)
+    for owner, cycle, touches in _rows(
+        f"SELECT d.owner_id, {_micros('f.start_at', 'f.closed_at')}, f.touches {closed} AND f.current_kind = 'won'",
+        params,
+    ):
+        partial = of(owner)
+        partial.cycles.append(int(cycle))
+        partial.touches.append(touches)
+    for owner, stage, reason, n in _rows(
+        "SELECT d.owner_id, COALESCE(s.ref, ''), COALESCE(d.loss_reason, ''), COUNT(*) FROM analytics_dealfact f "
+        "JOIN deals_deal d ON d.id = f.deal_id LEFT JOIN deals_stage s ON s.id = f.lost_at_stage_id "
+        f"WHERE {where} AND f.current_kind = 'lost' GROUP BY d.owner_id, s.ref, d.loss_reason",
+        params,
+    ):
+        partial = of(owner)
+        partial.lost += n
+        partial.lost_by_stage[stage] += n
+        partial.lost_by_reason[reason] += n
+
+
+def _load_money(period: Period, of: Callable[[int | None], Partial]) -> None:
+    where, params = _in(period, "i.issued_at")
+    for owner, cents in _rows(
+        f"SELECT d.owner_id, SUM({_cents('i.amount')}) FROM billing_invoice i JOIN deals_deal d ON d.id = i.deal_id "
+        f"WHERE {where} GROUP BY d.owner_id",
+        params,
+    ):
+        of(owner).invoiced_cents += int(cents)
+    where, params = _in(period, "p.paid_at")
+    for owner, cents in _rows(
+        f"SELECT d.owner_id, SUM({_cents('p.amount')}) FROM billing_payment p "
+        "JOIN billing_invoice i ON i.id = p.invoice_id JOIN deals_deal d ON d.id = i.deal_id "
+        f"WHERE {where} GROUP BY d.owner_id",
+        params,
+    ):
+        of(owner).paid_cents += int(cents)
+
+
+def source_rows(period: Period, owners: Iterable[int | None] | None) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
+    """(source, campaign, leads, won, revenue cents, customers) of the leads in P, and customers per source."""
+    where, params = _in(period, "d.created_at")
+    if owners is not None:
+        ids = [o for o in owners if o is not None]
+        if not ids:
+            return [], {}
+        where += f" AND d.owner_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    won = "f.current_kind = 'won'"
+    base = (
+        "FROM deals_deal d JOIN contacts_contact c ON c.id = d.contact_id "
+        f"JOIN analytics_dealfact f ON f.deal_id = d.id WHERE {where}"
+    )
+    rows = _rows(
+        f"SELECT COALESCE(c.source, ''), COALESCE(c.campaign, ''), COUNT(*), SUM(CASE WHEN {won} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {won} THEN {_cents('d.amount')} ELSE 0 END), "
+        f"COUNT(DISTINCT CASE WHEN {won} THEN d.contact_id END) {base} GROUP BY COALESCE(c.source, ''), "
+        "COALESCE(c.campaign, '')",
+        params,
+    )
+    customers = dict(
+        _rows(
+            f"SELECT COALESCE(c.source, ''), COUNT(DISTINCT d.contact_id) {base} AND {won} "
+            "GROUP BY COALESCE(c.source, '')",
+            params,
+        )
+    )
+    return rows, customers
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _seconds(micros: Fraction | None) -> int | float | None:
+    return values.number(None if micros is None else micros / MICRO)
+
+
+def _money(cents: Fraction | int | None) -> str | None:
+    return values.money(None if cents is None else Fraction(cents) / 100)
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return values.share(values.ratio(a, b))
+
+
+def _sorted_counts(counter: Counter[str]) -> dict[str, int]:
+    return {key: counter[key] for key in sorted(counter) if counter[key] > 0}
+
+
+VALUES: dict[str, Callable[[Partial], Any]] = {
+    "new_contacts_reached": lambda p: len(p.contacts),
+    "missed_calls_returned": lambda p: len(p.missed_delays),
+    "missed_call_return_rate": lambda p: _ratio(len(p.missed_delays), p.missed_n),
+    "missed_call_return_median_s": lambda p: _seconds(values.median(p.missed_delays)),
+    "inbound_messages": lambda p: p.inbound_n,
+    "inbound_messages_replied": lambda p: len(p.inbound_delays),
+    "message_reply_median_s": lambda p: _seconds(values.median(p.inbound_delays)),
+    "leads_new": lambda p: p.leads_n,
+    "first_response_median_s": lambda p: _seconds(values.median(p.lead_delays)),
+    "first_response_p90_s": lambda p: _seconds(values.p90(p.lead_delays)),
+    "leads_without_response": lambda p: p.leads_n - len(p.lead_delays),
+    "first_response_sla_rate": lambda p: _ratio(p.leads_sla, p.leads_n),
+    "callbacks_due": lambda p: p.callbacks["due"],
+    "callbacks_on_time": lambda p: p.callbacks["on_time"],
+    "callbacks_pending": lambda p: p.callbacks["pending"],
+    "callbacks_late": lambda p: p.callbacks["late"],
+    "callbacks_missed": lambda p: p.callbacks["missed"],
+    "callback_on_time_rate": lambda p: _ratio(p.callbacks["on_time"], p.callbacks["due"] - p.callbacks["pending"]),
+    "deals_won": lambda p: p.won,
+    "deals_lost": lambda p: p.lost,
+    "win_rate": lambda p: _ratio(p.won, p.won + p.lost),
+    "revenue_won": lambda p: _money(p.revenue_cents),
+    "avg_check": lambda p: _money(values.ratio(p.revenue_cents, p.won)),
+    "sales_cycle_median_s": lambda p: _seconds(values.median(p.cycles)),
+    "sales_cycle_mean_s": lambda p: _seconds(values.mean(p.cycles)),
+    "touches_per_won_deal_mean": lambda p: values.number(values.mean(p.touches)),
+    "touches_per_won_deal_median": lambda p: values.number(values.median(p.touches)),
+    "won_multi_product": lambda p: p.multi,
+    "upsell_rate": lambda p: _ratio(p.multi, p.won),
+    "repeat_deals_won": lambda p: p.repeat,
+    "repeat_revenue_won": lambda p: _money(p.repeat_cents),
+    "lost_by_stage": lambda p: _sorted_counts(p.lost_by_stage),
+    "lost_by_reason": lambda p: _sorted_counts(p.lost_by_reason),
+    "invoiced": lambda p: _money(p.invoiced_cents),
+    "paid": lambda p: _money(p.paid_cents),
+    "cohort_won": lambda p: p.cohort_won,
+    "cohort_conversion": lambda p: _ratio(p.cohort_won, p.leads_n),
+}
