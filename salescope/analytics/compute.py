@@ -12,7 +12,7 @@ from typing import Any
 from . import values
 from .facts import DayRow, Facts, LeadItem, SpendItem
 from .registry import PLAN_METRICS, Metric, group_metrics
-from .rollups import ROLLUP_SOURCES, ROLLUPS
+from .rollups import ROLLUPS
 from .summary import VALUES as SUMMARY_VALUES
 from .summary import Partial
 from .summary import source_rows as summary_source_rows
@@ -67,15 +67,7 @@ class Engine:
     def values(self, owners: Owners) -> dict[str, Any]:
         if self.facts.summary is not None:
             return self._fast_values(owners)
-        if self.facts.activity_days is None:
-            return {metric.key: metric.aggregate(self._group_items(metric, owners)) for metric in self.metrics}
-        days, dates = self._group_days(owners)
-        return {
-            metric.key: ROLLUPS[metric.key](days, dates)
-            if metric.source in ROLLUP_SOURCES
-            else metric.aggregate(self._group_items(metric, owners))
-            for metric in self.metrics
-        }
+        return {metric.key: metric.aggregate(self._group_items(metric, owners)) for metric in self.metrics}
 
     def _fast_values(self, owners: Owners) -> dict[str, Any]:
         days, dates = self._group_days(owners)

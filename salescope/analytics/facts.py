@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from . import queries, summary
+from . import queries, state_days, state_reviews, summary
 from .period import Period
 from .summary import Summary
 from .values import seconds_between
@@ -176,16 +176,22 @@ class SpendItem:
 
 @dataclass(frozen=True, slots=True)
 class DayRow:
-    """Activities of one user in P with one kind/direction/status, summed over the days (state.ActivityDay)."""
+    """One user's activity counters summed over the days of P (state_days.UserDay)."""
 
     owner: int | None
-    kind: str
-    direction: str
-    status: str
-    n: int
-    duration_sum: int
+    calls_in: int
+    calls_in_missed: int
+    calls_out: int
+    calls_out_answered: int
+    calls_answered: int
+    talk_time: int
     wait_n: int
     wait_sum: int
+    emails_out: int
+    messages_out: int
+    meetings: int
+    proposals: int
+    attempts: int
 
 
 @dataclass
@@ -241,22 +247,20 @@ def collect(period: Period, *, fast: bool | None = None) -> Facts:
     if fast is None:
         fast = state.fast_path_applies(period.tz.key, period.as_of)
     stages = queries.stages()
+    scored = state_reviews.all_criteria() if fast else queries.scored_criteria(period)
     common: dict[str, Any] = {
         "period": period,
         "users": queries.users(),
         "teams": queries.teams(),
         "pipelines": queries.pipelines(),
         "stages": stages,
-        "reviews": [
-            ReviewItem(r["owner_id"], r["call_ref"], r["reviewer_ref"], r["at"], dict(r["scores"]), r["max"])
-            for r in queries.reviews(period)
-        ],
-        "criteria": [*FIXED_CRITERIA, *sorted(queries.scored_criteria(period) - set(FIXED_CRITERIA))],
+        "reviews": _reviews(period, fast=fast),
+        "criteria": [*FIXED_CRITERIA, *sorted(scored - set(FIXED_CRITERIA))],
         "spend": [SpendItem(r["date"], r["source"], r["campaign"], r["amount"]) for r in queries.ad_spend(period)],
         "plans": queries.plans(period.whole_months) if period.whole_months else [],
     }
     if fast:
-        sums, attempt_days = queries.activity_rollup(period)
+        sums, attempt_days = state_days.rollup(period.date_from, period.date_to)
         return Facts(
             **common,
             activities=[],
@@ -298,6 +302,18 @@ def collect(period: Period, *, fast: bool | None = None) -> Facts:
             for r in queries.payments(period)
         ],
     )
+
+
+def _reviews(period: Period, *, fast: bool) -> list[ReviewItem]:
+    if fast:  # values only: no refs
+        return [
+            ReviewItem(owner, "", "", period.as_of, dict(scores), maximum)
+            for owner, scores, maximum in queries.reviews_fast(period)
+        ]
+    return [
+        ReviewItem(r["owner_id"], r["call_ref"], r["reviewer_ref"], r["at"], dict(r["scores"]), r["max"])
+        for r in queries.reviews(period)
+    ]
 
 
 def _activity(row: dict[str, Any], period: Period) -> ActivityItem:

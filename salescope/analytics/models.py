@@ -9,27 +9,33 @@ from __future__ import annotations
 from django.db import models
 
 
-class ActivityDay(models.Model):
-    """Activities of one user on one local day (department time zone) with one kind/direction/status."""
+class UserDay(models.Model):
+    """What one user's activities on one local day (department time zone) add up to (see state_days.py).
 
-    user_id = models.BigIntegerField(null=True)
+    user_id 0 stands for activities with no user, so that (user_id, day) is a plain unique key for upserts."""
+
+    user_id = models.BigIntegerField()
     day = models.DateField()
-    kind = models.CharField(max_length=10)
-    direction = models.CharField(max_length=3)
-    status = models.CharField(max_length=10)
-    n = models.BigIntegerField(default=0)
-    duration_sum = models.BigIntegerField(default=0)
-    wait_n = models.BigIntegerField(default=0)
+    calls_in = models.BigIntegerField(default=0)
+    calls_in_missed = models.BigIntegerField(default=0)
+    calls_out = models.BigIntegerField(default=0)
+    calls_out_answered = models.BigIntegerField(default=0)
+    calls_answered = models.BigIntegerField(default=0)
+    talk_time = models.BigIntegerField(default=0)  # duration_s over answered calls
+    wait_n = models.BigIntegerField(default=0)  # answered inbound calls with wait_s
     wait_sum = models.BigIntegerField(default=0)
+    emails_out = models.BigIntegerField(default=0)
+    messages_out = models.BigIntegerField(default=0)
+    meetings = models.BigIntegerField(default=0)
+    proposals = models.BigIntegerField(default=0)
+    attempts = models.BigIntegerField(default=0)  # reply attempts
 
     class Meta:
-        indexes = [models.Index(fields=["day"], name="activityday_day")]
-        constraints = [
-            models.UniqueConstraint(fields=["day", "user_id", "kind", "direction", "status"], name="activityday_key")
-        ]
+        indexes = [models.Index(fields=["day"], name="userday_day")]
+        constraints = [models.UniqueConstraint(fields=["user_id", "day"], name="userday_key")]
 
     def __str__(self) -> str:
-        return f"{self.day} user {self.user_id} {self.kind}/{self.direction}/{self.status}: {self.n}"
+        return f"{self.day} user {self.user_id}"
 
 
 class ReplyFact(models.Model):
@@ -99,6 +105,9 @@ class DealFact(models.Model):
     lost_at_stage_id = models.BigIntegerField(null=True)
     start_at = models.DateTimeField()  # created_at or the earliest linked activity other than a note
     touches = models.IntegerField(default=0)  # linked touches started at or before closed_at (0 while open)
+    products = models.IntegerField(default=0)  # distinct products among the deal's items
+    # another deal of the same contact is currently won with closed_at before this deal's created_at
+    is_repeat = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["closed_at"], name="dealfact_closed")]
@@ -128,3 +137,19 @@ class CallbackFact(models.Model):
 
     def __str__(self) -> str:
         return f"callback {self.task_id}: called at {self.call_at}"
+
+
+class ReviewFact(models.Model):
+    """A QA review of a call, with the call's start and user (the review's place in the report)."""
+
+    review = models.OneToOneField(
+        "quality.QAReview", primary_key=True, on_delete=models.CASCADE, related_name="analytics_fact"
+    )
+    user_id = models.BigIntegerField(null=True)
+    call_started_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["call_started_at"], name="reviewfact_call")]
+
+    def __str__(self) -> str:
+        return f"review {self.review_id} of a call at {self.call_started_at}"

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -228,6 +227,15 @@ def reviews(period: Period) -> list[Row]:
     )
 
 
+def reviews_fast(period: Period) -> list[tuple[Any, ...]]:
+    """(call user, scores, max) of the reviews of calls started in P, from the review facts (every record
+    exists: the fast path)."""
+    rows = QAReview.objects.filter(
+        analytics_fact__call_started_at__gte=period.start, analytics_fact__call_started_at__lt=period.end
+    )
+    return list(rows.order_by("at", "id").values_list("analytics_fact__user_id", "scores", "max"))
+
+
 def scored_criteria(period: Period) -> set[str]:
     """Every criterion scored by any existing review."""
     found: set[str] = set()
@@ -245,35 +253,3 @@ def ad_spend(period: Period) -> list[Row]:
     last = min(period.date_to, period.as_of_date)
     rows = AdSpend.objects.filter(date__gte=period.date_from, date__lte=last)
     return _rows(rows.order_by("date", "source", "campaign").values("date", "source", "campaign", "amount"))
-
-
-# --------------------------------------------------------------------------- the fast path (state.py)
-
-
-_ATTEMPT_SQL = (
-    "((kind = 'call' AND (status = 'answered' OR direction = 'out')) "
-    "OR (kind IN ('email', 'message') AND direction = 'out') OR kind IN ('proposal', 'meeting'))"
-)
-
-
-def activity_rollup(period: Period) -> tuple[list[tuple[Any, ...]], list[tuple[int | None, dt.date]]]:
-    """From the daily rollups of the local days of P (the report zone is the department zone), in one query:
-    (user, kind, direction, status, n, duration sum, wait count, wait sum) summed over P, and
-    (user, local date) of every day with at least one reply attempt by the user."""
-    sql = (
-        "SELECT user_id, kind, direction, status, SUM(n), SUM(duration_sum), SUM(wait_n), SUM(wait_sum), NULL "
-        "FROM analytics_activityday WHERE day >= %s AND day <= %s AND n > 0 GROUP BY user_id, kind, direction, status "
-        "UNION ALL SELECT DISTINCT user_id, '', '', '', 0, 0, 0, 0, day FROM analytics_activityday "
-        f"WHERE day >= %s AND day <= %s AND n > 0 AND {_ATTEMPT_SQL}"
-    )
-    bounds = [period.date_from, period.date_to]
-    sums: list[tuple[Any, ...]] = []
-    days: list[tuple[int | None, dt.date]] = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, bounds + bounds)
-        for user_id, kind, direction, status, n, duration, wait_n, wait_sum, day in cursor.fetchall():
-            if day is None:
-                sums.append((user_id, kind, direction, status, int(n), int(duration), int(wait_n), int(wait_sum)))
-            else:
-                days.append((user_id, day if isinstance(day, dt.date) else dt.date.fromisoformat(day)))
-    return sums, days

@@ -8,19 +8,17 @@ Bulk writers (the bundle importer) call `refresh_after_bulk_write` at the end of
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import Q
 
 from salescope.activities.models import Activity
 from salescope.deals.models import Deal
 
-from .models import ActivityDay, CallbackFact, DealFact, DealResponse, FirstTouch, ReplyFact
+from .models import CallbackFact, DealFact, DealResponse, FirstTouch, ReplyFact
 from .queries import REPLY_ATTEMPT_Q
 from .state_callbacks import (
     callback_facts_refresh,
@@ -28,7 +26,9 @@ from .state_callbacks import (
     outbound_call_added,
     rebuild_callback_facts,
 )
+from .state_days import add_activity, rebuild_days
 from .state_deals import deal_fact_activity_added, deal_facts_refresh, rebuild_deal_facts
+from .state_reviews import rebuild_review_facts, review_facts_refresh
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,11 @@ def deal_stage_changed(deal_id: int) -> None:
     deal_facts_refresh([deal_id])
 
 
+def review_recorded(activity_id: int) -> None:
+    """Account for a new QA review of the activity."""
+    review_facts_refresh(activity_id)
+
+
 def task_created(task_id: int) -> None:
     """Account for a new task (only callbacks have state)."""
     callback_facts_refresh([task_id])
@@ -207,37 +212,15 @@ def activity_changed(before: ActivityState, activity: Activity) -> None:
     if after.is_inbound_to_answer and after.contact_id is None:
         _insert_reply_fact(after)
     deal_facts_refresh(d for d in (before.deal_id, after.deal_id) if d is not None)
+    review_facts_refresh(after.id)
     for state in (before, after):
         callback_facts_refresh_client(state.user_id, state.contact_id)
 
 
 def _add_to_day(state: ActivityState, sign: int) -> None:
-    key = {
-        "user_id": state.user_id,
-        "day": state.started_at.astimezone(department_zone()).date(),
-        "kind": state.kind,
-        "direction": state.direction,
-        "status": state.status,
-    }
-    change = {
-        "n": F("n") + sign,
-        "duration_sum": F("duration_sum") + sign * (state.duration_s or 0),
-        "wait_n": F("wait_n") + sign * (state.wait_s is not None),
-        "wait_sum": F("wait_sum") + sign * (state.wait_s or 0),
-    }
-    if ActivityDay.objects.filter(**key).update(**change):
-        return
-    try:
-        with transaction.atomic():
-            ActivityDay.objects.create(
-                **key,
-                n=sign,
-                duration_sum=sign * (state.duration_s or 0),
-                wait_n=sign * (state.wait_s is not None),
-                wait_sum=sign * (state.wait_s or 0),
-            )
-    except IntegrityError:  # a concurrent writer created the row first (user_id not null)
-        ActivityDay.objects.filter(**key).update(**change)
+    add_activity(
+        state.user_id, state.started_at, state.kind, state.direction, state.status, state.duration_s, state.wait_s, sign
+    )
 
 
 def _first_reply_after(contact_id: int, at: dt.datetime) -> tuple[int, dt.datetime] | None:
@@ -321,64 +304,18 @@ def rebuild() -> None:
     CallbackFact.objects.all().delete()
     rebuild_deal_facts()
     rebuild_callback_facts()
+    rebuild_review_facts()
 
 
 def rebuild_activity_state() -> None:
     """The tables of migration 0004: daily rollups, reply facts, first responses, first touches."""
-    ActivityDay.objects.all().delete()
     ReplyFact.objects.all().delete()
     DealResponse.objects.all().delete()
     FirstTouch.objects.all().delete()
     _rebuild_responses_sql()
     _rebuild_first_touches_sql()
-    if connection.vendor == "postgresql":
-        _rebuild_days_sql()
-    else:
-        _rebuild_days_python()
+    rebuild_days()
     _rebuild_replies_sql()
-
-
-def _rebuild_days_sql() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO analytics_activityday (user_id, day, kind, direction, status, n, duration_sum, wait_n, "
-            "wait_sum) SELECT user_id, (started_at AT TIME ZONE %s)::date, kind, direction, status, count(*), "
-            "coalesce(sum(duration_s), 0), count(wait_s), coalesce(sum(wait_s), 0) FROM activities_activity "
-            "GROUP BY 1, 2, 3, 4, 5",
-            [settings.TIME_ZONE],
-        )
-
-
-def _rebuild_days_python() -> None:
-    tz = department_zone()
-    sums: Counter[tuple[Any, ...]] = Counter()
-    fields = ("user_id", "kind", "direction", "status", "duration_s", "wait_s", "started_at")
-    for user_id, kind, direction, status, duration_s, wait_s, started_at in (
-        Activity.objects.order_by().values_list(*fields).iterator(chunk_size=20_000)
-    ):
-        key = (user_id, started_at.astimezone(tz).date(), kind, direction, status)
-        sums[(*key, "n")] += 1
-        sums[(*key, "d")] += duration_s or 0
-        sums[(*key, "wn")] += wait_s is not None
-        sums[(*key, "ws")] += wait_s or 0
-    keys = {k[:5] for k in sums}
-    ActivityDay.objects.bulk_create(
-        [
-            ActivityDay(
-                user_id=k[0],
-                day=k[1],
-                kind=k[2],
-                direction=k[3],
-                status=k[4],
-                n=sums[(*k, "n")],
-                duration_sum=sums[(*k, "d")],
-                wait_n=sums[(*k, "wn")],
-                wait_sum=sums[(*k, "ws")],
-            )
-            for k in keys
-        ],
-        batch_size=5000,
-    )
 
 
 _TOUCH_SQL = (

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import F
 
 from salescope.activities.models import Activity
-from salescope.deals.models import Deal, Stage, StageChange
+from salescope.deals.models import Deal, DealItem, Stage, StageChange
 
 from .models import DealFact
 
@@ -54,8 +54,13 @@ def _is_touch(kind: str, direction: str, status: str) -> bool:
 
 
 def deal_facts_refresh(deal_ids: Iterable[int]) -> None:
-    """Recompute the facts of these deals from their raw history and activities."""
-    ids = sorted(set(deal_ids))
+    """Recompute the facts of these deals, and of the other deals of their contacts (whose repeat flags
+    depend on them), from the raw history, activities and items."""
+    wanted = set(deal_ids)
+    if not wanted:
+        return
+    contacts = Deal.objects.filter(pk__in=wanted).values("contact_id")
+    ids = sorted(Deal.objects.filter(contact_id__in=contacts).values_list("id", flat=True))
     if not ids:
         return
     kinds, numbers = _stages()
@@ -73,8 +78,15 @@ def deal_facts_refresh(deal_ids: Iterable[int]) -> None:
         .values_list("deal_id", "kind", "direction", "status", "started_at")
     ):
         linked[deal_id].append((kind, direction, status, started_at))
+    products: dict[int, set[int]] = defaultdict(set)
+    for deal_id, product_id in DealItem.objects.filter(deal_id__in=ids).values_list("deal_id", "product_id"):
+        products[deal_id].add(product_id)
     facts = []
-    for deal_id, created_at in Deal.objects.filter(pk__in=ids).values_list("id", "created_at"):
+    contact_of: dict[int, tuple[int, dt.datetime]] = {}
+    for deal_id, contact_id, created_at in Deal.objects.filter(pk__in=ids).values_list(
+        "id", "contact_id", "created_at"
+    ):
+        contact_of[deal_id] = (contact_id, created_at)
         history = histories.get(deal_id, [])
         current = kinds[history[-1][0]] if history else ""
         closed_at = history[-1][1] if current in CLOSED_KINDS else None
@@ -93,8 +105,16 @@ def deal_facts_refresh(deal_ids: Iterable[int]) -> None:
                 touches=0
                 if closed_at is None
                 else sum(1 for k, d, s, at in activities if _is_touch(k, d, s) and at <= closed_at),
+                products=len(products.get(deal_id, ())),
             )
         )
+    won_at: dict[int, list[tuple[int, dt.datetime]]] = defaultdict(list)  # contact → (deal, closed_at) of won deals
+    for fact in facts:
+        if fact.current_kind == "won" and fact.closed_at is not None:
+            won_at[contact_of[fact.deal_id][0]].append((fact.deal_id, fact.closed_at))
+    for fact in facts:
+        contact_id, created_at = contact_of[fact.deal_id]
+        fact.is_repeat = any(other != fact.deal_id and closed < created_at for other, closed in won_at[contact_id])
     DealFact.objects.filter(deal_id__in=ids).delete()
     DealFact.objects.bulk_create(facts)
 
@@ -143,14 +163,24 @@ def rebuild_deal_facts() -> None:
         "firsts AS (SELECT deal_id, MIN(started_at) AS first FROM activities_activity "
         "WHERE deal_id IS NOT NULL AND kind <> 'note' GROUP BY deal_id), "
         "touches AS (SELECT x.deal_id, COUNT(*) AS n FROM activities_activity x JOIN last l ON l.deal_id = x.deal_id "
-        f"WHERE l.kind IN ('won', 'lost') AND x.started_at <= l.at AND {touch} GROUP BY x.deal_id) "
-        "INSERT INTO analytics_dealfact (deal_id, current_kind, closed_at, reach, lost_at_stage_id, start_at, touches) "
+        f"WHERE l.kind IN ('won', 'lost') AND x.started_at <= l.at AND {touch} GROUP BY x.deal_id), "
+        "products AS (SELECT deal_id, COUNT(DISTINCT product_id) AS n FROM deals_dealitem GROUP BY deal_id) "
+        "INSERT INTO analytics_dealfact (deal_id, current_kind, closed_at, reach, lost_at_stage_id, start_at, touches, "
+        "products, is_repeat) "
         "SELECT d.id, COALESCE(l.kind, ''), CASE WHEN l.kind IN ('won', 'lost') THEN l.at END, "
         "COALESCE(r.reach, 0), CASE WHEN l.kind = 'lost' THEN la.stage_id END, "
         "CASE WHEN f.first IS NOT NULL AND f.first < d.created_at THEN f.first ELSE d.created_at END, "
-        "COALESCE(t.n, 0) FROM deals_deal d LEFT JOIN last l ON l.deal_id = d.id "
+        "COALESCE(t.n, 0), COALESCE(p.n, 0), FALSE FROM deals_deal d LEFT JOIN last l ON l.deal_id = d.id "
         "LEFT JOIN reach r ON r.deal_id = d.id LEFT JOIN lost_at la ON la.deal_id = d.id "
-        "LEFT JOIN firsts f ON f.deal_id = d.id LEFT JOIN touches t ON t.deal_id = d.id"
+        "LEFT JOIN firsts f ON f.deal_id = d.id LEFT JOIN touches t ON t.deal_id = d.id "
+        "LEFT JOIN products p ON p.deal_id = d.id"
+    )
+    repeat = (
+        "UPDATE analytics_dealfact SET is_repeat = TRUE WHERE deal_id IN (SELECT d.id FROM deals_deal d "
+        "JOIN deals_deal d2 ON d2.contact_id = d.contact_id AND d2.id <> d.id "
+        "JOIN analytics_dealfact f2 ON f2.deal_id = d2.id "
+        "WHERE f2.current_kind = 'won' AND f2.closed_at < d.created_at)"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
+        cursor.execute(repeat)

@@ -116,13 +116,6 @@ def _in(period: Period, column: str) -> tuple[str, list[Any]]:
     ]
 
 
-_REPEAT = (
-    "EXISTS (SELECT 1 FROM analytics_dealfact f2 JOIN deals_deal d2 ON d2.id = f2.deal_id "
-    "WHERE d2.contact_id = d.contact_id AND d2.id <> d.id AND f2.current_kind = 'won' AND f2.closed_at < d.created_at)"
-)
-_MULTI = "(SELECT COUNT(DISTINCT i.product_id) FROM deals_dealitem i WHERE i.deal_id = d.id) >= 2"
-
-
 def load(period: Period) -> Summary:
     partials: dict[int | None, Partial] = {}
 
@@ -202,15 +195,16 @@ def _load_callbacks(period: Period, of: Callable[[int | None], Partial]) -> None
 def _load_closed(period: Period, of: Callable[[int | None], Partial]) -> None:
     where, params = _in(period, "f.closed_at")
     closed = f"FROM analytics_dealfact f JOIN deals_deal d ON d.id = f.deal_id WHERE {where}"
-    for owner, won, cents, multi, repeat, repeat_cents in _rows(
-        "SELECT owner_id, COUNT(*), SUM(cents), SUM(multi), SUM(rep), SUM(CASE WHEN rep = 1 THEN cents ELSE 0 END) "
-        f"FROM (SELECT d.owner_id, {_cents('d.amount')} AS cents, CASE WHEN {_MULTI} THEN 1 ELSE 0 END AS multi, "
-        f"CASE WHEN {_REPEAT} THEN 1 ELSE 0 END AS rep {closed} AND f.current_kind = 'won') AS w GROUP BY owner_id",
+    cents = _cents("d.amount")
+    for owner, won, revenue, multi, repeat, repeat_cents in _rows(
+        f"SELECT d.owner_id, COUNT(*), SUM({cents}), SUM(CASE WHEN f.products >= 2 THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN f.is_repeat THEN 1 ELSE 0 END), SUM(CASE WHEN f.is_repeat THEN {cents} ELSE 0 END) "
+        f"{closed} AND f.current_kind = 'won' GROUP BY d.owner_id",
         params,
     ):
         partial = of(owner)
         partial.won += won
-        partial.revenue_cents += int(cents)
+        partial.revenue_cents += int(revenue)
         partial.multi += int(multi)
         partial.repeat += int(repeat)
         partial.repeat_cents += int(repeat_cents)

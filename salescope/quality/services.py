@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils import timezone
 
 from salescope.accounts.models import User
 from salescope.activities.models import Activity
+from salescope.analytics import state as analytics_state
 from salescope.core.errors import ServiceError
 
 from .models import QAReview
@@ -31,6 +33,9 @@ def qa_review_create(
     errors = qa_score_errors(scores, max_score)
     if errors:
         raise ServiceError(*errors[0])
-    return QAReview.objects.create(
-        activity=activity, reviewer=reviewer, scores=scores, max=max_score, at=at or timezone.now()
-    )
+    with transaction.atomic():
+        review = QAReview.objects.create(
+            activity=activity, reviewer=reviewer, scores=scores, max=max_score, at=at or timezone.now()
+        )
+        analytics_state.review_recorded(activity.pk)
+    return review

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from salescope.activities.models import Activity
 from salescope.analytics import state
-from salescope.analytics.models import ActivityDay, ReplyFact
+from salescope.analytics.models import ReplyFact, UserDay
 from salescope.analytics.report import build_report
 from salescope.analytics.verify import report_differences, state_differences
 from salescope.followups.services import task_create
@@ -168,7 +168,7 @@ def test_out_of_order_replies_update_the_reply_facts(dept: Dept) -> None:
     assert ReplyFact.objects.get(activity_id=missed.pk).reply_id == backdated.pk
     result = build_report(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31), as_of=AS_OF)
     assert result["users"]["u1"]["missed_call_return_median_s"] == 3600
-    assert ActivityDay.objects.get(user_id=dept.u1.pk, kind="call", direction="in").day == dt.date(2026, 3, 2)
+    assert UserDay.objects.get(user_id=dept.u1.pk, calls_in=1).day == dt.date(2026, 3, 2)
 
 
 @pytest.mark.django_db
@@ -187,7 +187,7 @@ def test_verify_reports_no_difference_then_a_corrupted_counter(dept: Dept) -> No
         "analytics", "verify", "--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-04-01T00:00Z", stdout=out
     )
     assert "no difference" in out.getvalue()
-    ActivityDay.objects.update(n=2)
+    UserDay.objects.update(calls_out=2)
     out = StringIO()
     with pytest.raises(CommandError) as error:
         call_command(
