@@ -14,7 +14,7 @@ from .facts import DayRow, Facts, LeadItem, SpendItem
 from .registry import PLAN_METRICS, Metric, group_metrics
 from .rollups import ROLLUPS
 from .summary import VALUES as SUMMARY_VALUES
-from .summary import Partial
+from .summary import Partial, quality_value
 from .summary import source_rows as summary_source_rows
 
 Owners = Collection[int | None] | None  # None: every record (the whole department)
@@ -36,7 +36,9 @@ class Engine:
             self._dates_by_owner[pair[0]].append(pair)
         self._pooled: dict[tuple[int | None, ...] | None, Partial] = {}
         for metric in self.metrics:
-            if facts.summary is not None and (metric.key in ROLLUPS or metric.key in SUMMARY_VALUES):
+            if facts.summary is not None and (
+                metric.key in ROLLUPS or metric.key in SUMMARY_VALUES or metric.source == "reviews"
+            ):
                 continue  # the fast path keeps values, not items
             selected = [item for item in facts.items(metric.source) if metric.where(item)]
             parts: dict[int | None, list[Any]] = defaultdict(list)
@@ -78,6 +80,8 @@ class Engine:
                 result[metric.key] = ROLLUPS[metric.key](days, dates)
             elif metric.key in SUMMARY_VALUES:
                 result[metric.key] = SUMMARY_VALUES[metric.key](pooled)
+            elif metric.source == "reviews":
+                result[metric.key] = quality_value(metric.key, pooled)
             else:
                 result[metric.key] = metric.aggregate(self._group_items(metric, owners))
         return result

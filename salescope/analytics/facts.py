@@ -305,11 +305,8 @@ def collect(period: Period, *, fast: bool | None = None) -> Facts:
 
 
 def _reviews(period: Period, *, fast: bool) -> list[ReviewItem]:
-    if fast:  # values only: no refs
-        return [
-            ReviewItem(owner, "", "", period.as_of, dict(scores), maximum)
-            for owner, scores, maximum in queries.reviews_fast(period)
-        ]
+    if fast:  # summary.py pools them
+        return []
     return [
         ReviewItem(r["owner_id"], r["call_ref"], r["reviewer_ref"], r["at"], dict(r["scores"]), r["max"])
         for r in queries.reviews(period)

@@ -13,21 +13,20 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 
 from salescope.activities.models import Activity
 from salescope.deals.models import Deal
 
+from . import state_activity
 from .models import CallbackFact, DealFact, DealResponse, FirstTouch, ReplyFact
 from .queries import REPLY_ATTEMPT_Q
 from .state_callbacks import (
     callback_facts_refresh,
     callback_facts_refresh_client,
-    outbound_call_added,
     rebuild_callback_facts,
 )
 from .state_days import add_activity, rebuild_days
-from .state_deals import deal_fact_activity_added, deal_facts_refresh, rebuild_deal_facts
+from .state_deals import deal_facts_refresh, rebuild_deal_facts
 from .state_reviews import rebuild_review_facts, review_facts_refresh
 
 
@@ -94,19 +93,7 @@ def department_zone() -> ZoneInfo:
 
 def activity_recorded(activity: Activity) -> None:
     """Account for a newly inserted activity (call inside the writing transaction)."""
-    state = snapshot(activity)
-    _add_to_day(state, 1)
-    if state.is_inbound_to_answer:
-        _insert_reply_fact(state)
-    elif state.is_reply_attempt and state.contact_id is not None:
-        _offer_reply(state)
-        _offer_response(state, state.contact_id)
-        if state.is_touch:
-            _offer_first_touch(state, state.contact_id)
-    if state.deal_id is not None:
-        deal_fact_activity_added(state.deal_id, state.kind, state.direction, state.status, state.started_at)
-    if state.kind == "call" and state.direction == "out" and state.user_id is not None and state.contact_id is not None:
-        outbound_call_added(state.user_id, state.contact_id, state.started_at)
+    state_activity.execute(state_activity.statements(snapshot(activity)))
 
 
 def deal_created(deal: Deal) -> None:
@@ -142,25 +129,6 @@ def review_recorded(activity_id: int) -> None:
 def task_created(task_id: int) -> None:
     """Account for a new task (only callbacks have state)."""
     callback_facts_refresh([task_id])
-
-
-def _offer_response(state: ActivityState, contact_id: int) -> None:
-    """A new reply attempt becomes the first response of every deal of its contact created at or before it
-    that has no earlier one."""
-    later = Q(response_at__isnull=True) | Q(response_at__gt=state.started_at)
-    later |= Q(response_at=state.started_at, response_id__gt=state.id)
-    DealResponse.objects.filter(later, contact_id=contact_id, created_at__lte=state.started_at).update(
-        response_id=state.id, response_at=state.started_at
-    )
-
-
-def _offer_first_touch(state: ActivityState, contact_id: int) -> None:
-    current = FirstTouch.objects.filter(contact_id=contact_id).values_list("at", flat=True).first()
-    if current is not None and current < state.started_at:
-        return
-    if current is not None and current > state.started_at:
-        FirstTouch.objects.filter(contact_id=contact_id).delete()
-    FirstTouch.objects.create(activity_id=state.id, contact_id=contact_id, user_id=state.user_id, at=state.started_at)
 
 
 def recompute_contact_first_touch(contact_id: int) -> None:
@@ -218,41 +186,11 @@ def activity_changed(before: ActivityState, activity: Activity) -> None:
 
 
 def _add_to_day(state: ActivityState, sign: int) -> None:
-    add_activity(
-        state.user_id, state.started_at, state.kind, state.direction, state.status, state.duration_s, state.wait_s, sign
-    )
-
-
-def _first_reply_after(contact_id: int, at: dt.datetime) -> tuple[int, dt.datetime] | None:
-    row = (
-        Activity.objects.filter(REPLY_ATTEMPT_Q, contact_id=contact_id, started_at__gt=at)
-        .order_by("started_at", "id")
-        .values_list("id", "started_at")
-        .first()
-    )
-    return (row[0], row[1]) if row else None
+    add_activity(state.user_id, state.started_at, state, sign)
 
 
 def _insert_reply_fact(state: ActivityState) -> None:
-    reply = _first_reply_after(state.contact_id, state.started_at) if state.contact_id is not None else None
-    ReplyFact.objects.create(
-        activity_id=state.id,
-        user_id=state.user_id,
-        contact_id=state.contact_id,
-        missed_call=state.kind == "call",
-        at=state.started_at,
-        reply_id=reply[0] if reply else None,
-        reply_at=reply[1] if reply else None,
-    )
-
-
-def _offer_reply(state: ActivityState) -> None:
-    """A new reply attempt becomes the reply of every earlier inbound item of its contact it precedes."""
-    earlier_reply = Q(reply_at__isnull=True) | Q(reply_at__gt=state.started_at)
-    earlier_reply |= Q(reply_at=state.started_at, reply_id__gt=state.id)
-    ReplyFact.objects.filter(earlier_reply, contact_id=state.contact_id, at__lt=state.started_at).update(
-        reply_id=state.id, reply_at=state.started_at
-    )
+    state_activity.execute([state_activity.reply_fact_insert(state)])
 
 
 def recompute_contact_replies(contact_id: int) -> None:

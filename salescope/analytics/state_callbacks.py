@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from salescope.activities.models import Activity
@@ -66,17 +65,6 @@ def callback_facts_refresh_client(user_id: int | None, client_id: int | None) ->
     callback_facts_refresh(
         CallbackFact.objects.filter(user_id=user_id, client_id=client_id).values_list("task_id", flat=True)
     )
-
-
-def outbound_call_added(user_id: int, client_id: int, started_at: dt.datetime) -> None:
-    """A new outbound call answers the user's callbacks to the client created at or before it, unless an
-    earlier call already did."""
-    CallbackFact.objects.filter(
-        Q(call_at__isnull=True) | Q(call_at__gt=started_at),
-        user_id=user_id,
-        client_id=client_id,
-        created_at__lte=started_at,
-    ).update(call_at=started_at)
 
 
 def rebuild_callback_facts() -> None:

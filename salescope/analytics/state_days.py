@@ -80,24 +80,20 @@ _UPSERT = (
 )
 
 
-def add_activity(
-    user_id: int | None,
-    started_at: dt.datetime,
-    kind: str,
-    direction: str,
-    status: str,
-    duration_s: int | None,
-    wait_s: int | None,
-    sign: int = 1,
-) -> None:
-    """Add (sign 1) or take back (sign −1) one activity, in one statement."""
-    counts = day_counts(kind, direction, status, duration_s, wait_s)
+def upsert_statement(
+    user_id: int | None, started_at: dt.datetime, activity: Any, sign: int = 1
+) -> tuple[str, list[Any]]:
+    """The one statement that adds (sign 1) or takes back (sign −1) an activity (kind, direction, status,
+    duration_s and wait_s read from `activity`)."""
+    counts = day_counts(activity.kind, activity.direction, activity.status, activity.duration_s, activity.wait_s)
     day = started_at.astimezone(_zone()).date()
+    return _UPSERT, [NO_USER if user_id is None else user_id, day, *(sign * counts.get(c, 0) for c in COLUMNS)]
+
+
+def add_activity(user_id: int | None, started_at: dt.datetime, activity: Any, sign: int = 1) -> None:
+    sql, params = upsert_statement(user_id, started_at, activity, sign)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _UPSERT,
-            [NO_USER if user_id is None else user_id, day, *(sign * counts.get(c, 0) for c in COLUMNS)],
-        )
+        cursor.execute(sql, params)
 
 
 _TOUCH_OR_ATTEMPT = (

@@ -7,10 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import connection
-from django.db.models import F
 
 from salescope.activities.models import Activity
 from salescope.deals.models import Deal, DealItem, Stage, StageChange
@@ -117,24 +115,6 @@ def deal_facts_refresh(deal_ids: Iterable[int]) -> None:
         fact.is_repeat = any(other != fact.deal_id and closed < created_at for other, closed in won_at[contact_id])
     DealFact.objects.filter(deal_id__in=ids).delete()
     DealFact.objects.bulk_create(facts)
-
-
-def deal_fact_activity_added(deal_id: int, kind: str, direction: str, status: str, started_at: dt.datetime) -> None:
-    """A new activity linked to the deal: it may start the deal earlier or add a touch before its closing."""
-    if kind == "note":
-        return
-    row = DealFact.objects.filter(deal_id=deal_id).values_list("start_at", "closed_at").first()
-    if row is None:
-        deal_facts_refresh([deal_id])
-        return
-    start_at, closed_at = row
-    changes: dict[str, Any] = {}
-    if started_at < start_at:
-        changes["start_at"] = started_at
-    if closed_at is not None and started_at <= closed_at and _is_touch(kind, direction, status):
-        changes["touches"] = F("touches") + 1
-    if changes:
-        DealFact.objects.filter(deal_id=deal_id).update(**changes)
 
 
 # --------------------------------------------------------------------------- bulk

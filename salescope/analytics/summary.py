@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import connection
 
-from . import values
+from . import queries, values
 from .period import Period
 
 MICRO = 1_000_000
@@ -51,6 +51,10 @@ class Partial:
     lost_by_reason: Counter[str] = field(default_factory=Counter)
     invoiced_cents: int = 0
     paid_cents: int = 0
+    qa_n: int = 0
+    qa_score: Counter[int] = field(default_factory=Counter)  # max × criteria scored → sum of scores
+    qa_criterion_n: Counter[str] = field(default_factory=Counter)
+    qa_criterion: Counter[tuple[str, int]] = field(default_factory=Counter)  # (criterion, max) → sum of scores
 
     def add(self, other: Partial) -> None:
         for name, value in other.__dict__.items():
@@ -170,6 +174,13 @@ def load(period: Period) -> Summary:
     _load_callbacks(period, of)
     _load_closed(period, of)
     _load_money(period, of)
+    for owner, scores, maximum in queries.reviews_fast(period):
+        partial = of(owner)
+        partial.qa_n += 1
+        partial.qa_score[maximum * len(scores)] += sum(scores.values())
+        for criterion, score in scores.items():
+            partial.qa_criterion_n[criterion] += 1
+            partial.qa_criterion[(criterion, maximum)] += score
     return Summary(period, partials, funnel)
 
 
@@ -334,3 +345,15 @@ VALUES: dict[str, Callable[[Partial], Any]] = {
     "cohort_won": lambda p: p.cohort_won,
     "cohort_conversion": lambda p: _ratio(p.cohort_won, p.leads_n),
 }
+
+
+def quality_value(key: str, p: Partial) -> float | int | None:
+    """qa_reviews, qa_score_avg and qa_<criterion>_avg of a pooled partial."""
+    if key == "qa_reviews":
+        return p.qa_n
+    if key == "qa_score_avg":
+        total = sum((Fraction(score, den) for den, score in p.qa_score.items()), Fraction(0))
+        return values.share(values.ratio(total, p.qa_n))
+    criterion = key.removeprefix("qa_").removesuffix("_avg")
+    total = sum((Fraction(s, m) for (c, m), s in p.qa_criterion.items() if c == criterion), Fraction(0))
+    return values.share(values.ratio(total, p.qa_criterion_n[criterion]))

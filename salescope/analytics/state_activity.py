@@ -1,0 +1,117 @@
+"""What one new activity changes in the analytics state, as SQL statements sent in one round trip.
+
+Recording an activity is the hottest write (telephony, mail, messengers): each statement here does in SQL
+what reading and then writing would do in two, and on PostgreSQL they all travel together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+
+from .state_days import upsert_statement
+
+if TYPE_CHECKING:
+    from .state import ActivityState
+
+Statement = tuple[str, list[Any]]
+
+_ATTEMPT = (
+    "((b.kind = 'call' AND (b.status = 'answered' OR b.direction = 'out')) "
+    "OR (b.kind IN ('email', 'message') AND b.direction = 'out') OR b.kind IN ('proposal', 'meeting'))"
+)
+
+
+def _t(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def reply_fact_insert(state: ActivityState) -> Statement:
+    """A missed inbound call or inbound message, with the first reply attempt to its contact after it."""
+    return (
+        "INSERT INTO analytics_replyfact (activity_id, user_id, contact_id, missed_call, at, reply_id, reply_at) "
+        "SELECT %s, %s, %s, %s, %s, r.id, r.started_at FROM (SELECT 1 AS one) AS one LEFT JOIN "
+        "(SELECT b.id, b.started_at FROM activities_activity b WHERE b.contact_id = %s AND b.started_at > %s "
+        f"AND {_ATTEMPT} ORDER BY b.started_at, b.id LIMIT 1) AS r ON 1 = 1",
+        [
+            state.id,
+            state.user_id,
+            state.contact_id,
+            state.kind == "call",
+            _t(state.started_at),
+            state.contact_id,
+            _t(state.started_at),
+        ],
+    )
+
+
+def _earlier_than(column: str, id_column: str, state: ActivityState) -> tuple[str, list[Any]]:
+    """`column` is empty or later than the activity (ties: a later id)."""
+    at = _t(state.started_at)
+    return (
+        f"({column} IS NULL OR {column} > %s OR ({column} = %s AND {id_column} > %s))",
+        [at, at, state.id],
+    )
+
+
+def statements(state: ActivityState) -> list[Statement]:
+    at = _t(state.started_at)
+    found = [upsert_statement(state.user_id, state.started_at, state)]
+    contact = state.contact_id
+    if state.is_inbound_to_answer:
+        found.append(reply_fact_insert(state))
+    elif state.is_reply_attempt and contact is not None:
+        later, params = _earlier_than("reply_at", "reply_id", state)
+        found.append(
+            (
+                "UPDATE analytics_replyfact SET reply_id = %s, reply_at = %s "
+                f"WHERE contact_id = %s AND at < %s AND {later}",
+                [state.id, at, contact, at, *params],
+            )
+        )
+        later, params = _earlier_than("response_at", "response_id", state)
+        found.append(
+            (
+                "UPDATE analytics_dealresponse SET response_id = %s, response_at = %s "
+                f"WHERE contact_id = %s AND created_at <= %s AND {later}",
+                [state.id, at, contact, at, *params],
+            )
+        )
+        if state.is_touch:  # the contact's first touch: this one if none is earlier (several when tied)
+            found.append(("DELETE FROM analytics_firsttouch WHERE contact_id = %s AND at > %s", [contact, at]))
+            found.append(
+                (
+                    "INSERT INTO analytics_firsttouch (activity_id, contact_id, user_id, at) SELECT %s, %s, %s, %s "
+                    "WHERE NOT EXISTS (SELECT 1 FROM analytics_firsttouch WHERE contact_id = %s AND at < %s)",
+                    [state.id, contact, state.user_id, at, contact, at],
+                )
+            )
+    if state.deal_id is not None and state.kind != "note":  # may start the deal earlier or touch it before closing
+        found.append(
+            (
+                "UPDATE analytics_dealfact SET start_at = CASE WHEN %s < start_at THEN %s ELSE start_at END, "
+                "touches = touches + CASE WHEN closed_at IS NOT NULL AND %s <= closed_at AND %s THEN 1 ELSE 0 END "
+                "WHERE deal_id = %s",
+                [at, at, at, state.is_touch, state.deal_id],
+            )
+        )
+    if state.kind == "call" and state.direction == "out" and state.user_id is not None and contact is not None:
+        found.append(  # answers the user's callbacks to the client created at or before it, unless an earlier call did
+            (
+                "UPDATE analytics_callbackfact SET call_at = %s WHERE user_id = %s AND client_id = %s "
+                "AND created_at <= %s AND (call_at IS NULL OR call_at > %s)",
+                [at, state.user_id, contact, at, at],
+            )
+        )
+    return found
+
+
+def execute(found: list[Statement]) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # client-side binding: one round trip for all
+            cursor.execute("; ".join(sql for sql, _ in found), [p for _, params in found for p in params])
+        else:
+            for sql, params in found:
+                cursor.execute(sql, params)
