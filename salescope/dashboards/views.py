@@ -166,7 +166,7 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
     team_id = next((t.pk for t in teams if t.ref == team), None)
 
     def compute() -> dict[str, Any]:
-        engine, owners = reports.engine_for(span, scope, items=True)
+        engine, owners = reports.engine_for(span, scope)
         if team_id is not None:
             members = {p.id for p in reports.people(scope) if p.team_id == team_id}
             owners = [o for o in (owners if owners is not None else members) if o in members]
