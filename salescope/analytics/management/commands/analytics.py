@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["docs", "verify", "rebuild"])
         parser.add_argument("--from", dest="date_from", help="verify: first day (default: 89 days before --to)")
         parser.add_argument("--to", dest="date_to", help="verify: last day (default: the local date of --as-of)")
-        parser.add_argument("--as-of", dest="as_of", help="verify: the moment (default: now or the last activity)")
+        parser.add_argument("--as-of", dest="as_of", help="verify: the moment (default: now or the latest record)")
         parser.add_argument("--output", default=str(docs.DOCS_PATH), help="where to write (default docs/metrics.md)")
         parser.add_argument("--check", action="store_true", help="fail if the file differs from the generated text")
 
