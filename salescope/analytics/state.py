@@ -331,10 +331,10 @@ def last_record_at() -> dt.datetime | None:
         ("billing_payment", "paid_at"),
         ("quality_qareview", "at"),
     )
-    union = " UNION ALL ".join(f"SELECT MAX({column}) AS m FROM {table}" for table, column in columns)
+    latest = ", ".join(f"(SELECT MAX({column}) FROM {table})" for table, column in columns)  # each an index lookup
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT m FROM ({union}) AS moments WHERE m IS NOT NULL")
-        moments = [_aware(row[0]) for row in cursor.fetchall()]
+        cursor.execute(f"SELECT {latest}")
+        moments = [_aware(value) for value in cursor.fetchone() if value is not None]
     return max(moments) if moments else None
 
 
