@@ -9,6 +9,11 @@ each (start, end) with 5 % deliberate duplicates, shuffled in small windows so e
 of order and concurrently. It prints sustained events/s and p50/p99 latency, then checks the database:
 exactly one call activity per call id, one contact per new number, every event logged once. The database is
 dropped at the end (unless --keep-db).
+
+The server runs as in production: DEBUG off, persistent database connections (CONN_MAX_AGE 60 s), webhooks
+processed synchronously (a 200 means the call is stored). By default 4 sync gunicorn workers (a new connection
+per request, as `salescope run` serves); `--threads N` runs gthread workers that keep client connections alive.
+The clients run on the same machine and share its cores.
 """
 
 from __future__ import annotations
@@ -227,6 +232,9 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=6, help="concurrent client processes")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="threads per worker (gthread, keeps connections alive); 0: sync workers"
+    )
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--db-name", default="", help="the benchmark database (default: salescope_bench_<pid>)")
@@ -267,6 +275,7 @@ def main() -> int:
             if json.loads(b)["direction"] == "in" and int(json.loads(b)["client"][5:]) >= KNOWN_CLIENTS
         }
         port = free_port()
+        threaded = ["--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", "30"]
         server = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
@@ -279,6 +288,7 @@ def main() -> int:
                 "warning",
                 "--backlog",
                 "2048",
+                *(threaded if args.threads else []),
             ],
             env=env,
             cwd=ROOT,

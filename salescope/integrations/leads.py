@@ -83,18 +83,24 @@ def lead_intake(
     ga_client_id: str = "",
     ym_client_id: str = "",
     pipeline_ref: str | None = None,
+    pipeline: Pipeline | None = None,
     title: str = "",
     always_open_deal: bool = False,
+    search: bool = True,
 ) -> Intake:
     """Find the client by phone or e-mail, or create them with a lead deal.
 
     A known client keeps their data; a new lead deal is opened for them only when
-    `always_open_deal` is set (a web form) and they have no open deal.
+    `always_open_deal` is set (a web form) and they have no open deal. The lead deal goes into `pipeline`, else
+    the one `pipeline_ref` names, else the first. `search=False`: the caller has just looked for the client
+    (under a lock) and found nobody.
     """
     phones, emails = list(phones), list(emails)
     when = at or timezone.now()
-    contact = next((c for c in (contact_find_by_phone(p) for p in phones) if c), None)
-    if contact is None:
+    contact = None
+    if search:
+        contact = next((c for c in (contact_find_by_phone(p) for p in phones) if c), None)
+    if search and contact is None:
         contact = next((c for c in (contact_find_by_email(e) for e in emails) if c), None)
     created = contact is None
     responsible = owner or round_robin_owner(team)
@@ -111,9 +117,9 @@ def lead_intake(
             ga_client_id=ga_client_id,
             ym_client_id=ym_client_id,
         )
-    deal = open_deal_of(contact)
+    deal = None if created else open_deal_of(contact)
     if deal is None and (created or always_open_deal):
-        pipeline = lead_pipeline(pipeline_ref)
+        pipeline = pipeline or lead_pipeline(pipeline_ref)
         deal_owner = responsible or contact.owner
         if pipeline is not None and deal_owner is not None:
             deal = deal_create(

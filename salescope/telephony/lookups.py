@@ -1,8 +1,8 @@
 """Per-process caches of what every webhook looks up but rarely changes: the integration's settings, the manager
-behind an extension or a line, the lead team.
+behind an extension or a line, the lead team and pipeline.
 
 Entries live for `TTL` seconds, so a change made in another process (the admin, another worker) applies within
-that time; any save or delete of an integration, user or team in this process empties the caches at once.
+that time; any save or delete of an integration, user, team or pipeline in this process empties the caches at once.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from django.db.models.signals import post_delete, post_save
 
 from salescope.accounts.models import Team, User
 from salescope.accounts.services import user_by_extension
+from salescope.deals.models import Pipeline
+from salescope.integrations.leads import lead_pipeline
 from salescope.integrations.models import Integration
 from salescope.integrations.services import integration_config
 
@@ -57,7 +59,12 @@ def team_by_ref(ref: str) -> Team | None:
     return _cached("team", ref, lambda: Team.objects.filter(ref=ref).first())
 
 
+def pipeline_by_ref(ref: str) -> Pipeline | None:
+    """`lead_pipeline(ref)` (the first pipeline for ""), cached."""
+    return _cached("pipeline", ref, lambda: lead_pipeline(ref or None))
+
+
 def connect_invalidation() -> None:
-    for model in (Integration, User, Team):
+    for model in (Integration, User, Team, Pipeline):
         post_save.connect(lookups_clear, sender=model, dispatch_uid=f"telephony-lookups-save-{model.__name__}")
         post_delete.connect(lookups_clear, sender=model, dispatch_uid=f"telephony-lookups-delete-{model.__name__}")

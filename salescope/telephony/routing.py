@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salescope.accounts.models import Team, User
+from salescope.deals.models import Pipeline
 
-from .lookups import team_by_ref, user_by_username
+from .lookups import pipeline_by_ref, team_by_ref, user_by_username
 
 LEAD_OWNER_MODES = ("extension", "round_robin")
 
@@ -42,6 +43,10 @@ class Routing:
 
     def team(self) -> Team | None:
         return team_by_ref(self.lead_team) if self.lead_team else None
+
+    def pipeline(self) -> Pipeline | None:
+        """The pipeline of new lead deals: `lead_pipeline`, else the first one."""
+        return pipeline_by_ref(self.lead_pipeline or "")
 
     def line_manager(self, our_number: str) -> User | None:
         username = self.lines.get(our_number) if our_number else None

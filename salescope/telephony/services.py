@@ -59,8 +59,20 @@ def call_ingest(event: CallEvent, *, routing: Routing | None = None, received_at
     if call.recording_ref and not call.recording_status:
         _queue_recording(call)
         changed.append("recording_status")
-    call.save(update_fields=changed)  # one write of everything this event changed
+    _call_save(call, changed)  # one write of everything this event changed
     return call
+
+
+def _call_save(call: Call, names: list[str]) -> None:
+    """`call.save(update_fields=names)` as one plain UPDATE: it runs for nearly every event, at a fraction of the
+    ORM's CPU cost."""
+    fields = [f for f in _columns(Call) if f.name in names]
+    assignments = ", ".join(f'"{f.column}" = %s' for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{Call._meta.db_table}" SET {assignments} WHERE id = %s',
+            [*(f.get_db_prep_save(getattr(call, f.attname), connection) for f in fields), call.pk],
+        )
 
 
 def _locked_call(provider: str, call_id: str, now: dt.datetime) -> Call:
@@ -82,7 +94,7 @@ def _columns(model: type[Model]) -> list[Field[Any, Any]]:
 def _upsert_sql() -> str:
     """One statement: insert the call or lock the existing row (ON CONFLICT DO UPDATE locks it), and read it
     together with its activity."""
-    call_fields = [f for f in _columns(Call) if f.name != "id"]
+    call_fields = _columns(Call)[1:]  # all but the id
     names = ", ".join(f'"{f.column}"' for f in call_fields)
     values = ", ".join(["%s"] * len(call_fields))
     call_cols = ", ".join(f'c."{f.column}"' for f in _columns(Call))
@@ -94,11 +106,17 @@ def _upsert_sql() -> str:
     )
 
 
+@cache
+def _new_call_values() -> dict[str, Any]:
+    """The database values of a new call row but its provider, id and time (the same for every call)."""
+    fresh = Call(provider="", call_id="", received_at=timezone.now())
+    return {f.attname: f.get_db_prep_save(getattr(fresh, f.attname), connection) for f in _columns(Call)[1:]}
+
+
 def _upsert_locked_call(provider: str, call_id: str, now: dt.datetime) -> Call:
-    fresh = Call(provider=provider, call_id=call_id, received_at=now)
-    params = [f.get_db_prep_save(getattr(fresh, f.attname), connection) for f in _columns(Call) if f.name != "id"]
+    values = {**_new_call_values(), "provider": provider, "call_id": call_id, "received_at": now}
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(), params)
+        cursor.execute(_upsert_sql(), list(values.values()))
         row = cursor.fetchone()
     width = len(_columns(Call))
     call = Call.from_db(connection.alias, [f.attname for f in _columns(Call)], row[:width])
@@ -229,7 +247,10 @@ def _client_of(
         return known
     if call.direction != "in" or not routing.create_leads or not (call.answered_at or call.outcome or call.ended_at):
         return None, None
-    _lock_number(call.client_number)
+    if _lock_number(call.client_number):  # another call from this number may have made the client meanwhile
+        known = _known_client(call.client_number)
+        if known is not None:
+            return known
     owner = manager if routing.lead_owner == "extension" else None
     intake = lead_intake(
         name=call.client_number,
@@ -238,8 +259,10 @@ def _client_of(
         team=routing.team(),
         at=started,
         source="phone",
+        pipeline=routing.pipeline(),
         pipeline_ref=routing.lead_pipeline,
         title=_("Call from %(number)s") % {"number": call.client_number},
+        search=False,
     )
     return intake.contact, intake.deal
 
@@ -268,11 +291,14 @@ def _known_client_sql() -> str:
     )
 
 
-def _lock_number(number: str) -> None:
-    """Two first calls from one new number at once must not make two contacts (SQLite writes are serial)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"telephony-client:{number}"])
+def _lock_number(number: str) -> bool:
+    """Two first calls from one new number at once must not make two contacts. True when a lock was taken
+    (PostgreSQL); SQLite writes are serial anyway."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"telephony-client:{number}"])
+    return True
 
 
 def _queue_recording(call: Call) -> None:

@@ -84,3 +84,21 @@ def test_telephony_calls_are_listed_read_only(admin_client: Client) -> None:
     response = admin_client.get("/admin/telephony/call/")
     assert response.status_code == 200 and "in_1" in response.content.decode()
     assert admin_client.get(f"/admin/telephony/call/{call.pk}/change/").status_code == 200
+
+
+def test_a_raw_event_is_stored_as_received(db: None) -> None:
+    raw = raw_event_store(
+        integration="generic",
+        payload=b'{"call_id": "\xd0\xb9"}',
+        headers={"Content-Type": "application/json"},
+        status="ok",
+    )
+    stored = RawEvent.objects.get()
+    assert stored.pk == raw.pk
+    assert (stored.payload, stored.headers, stored.status, stored.error) == (
+        '{"call_id": "й"}',
+        {"Content-Type": "application/json"},
+        "ok",
+        "",
+    )
+    assert stored.received_at == raw.received_at

@@ -67,3 +67,37 @@ def test_an_error_is_written_at_once_with_the_counts_held_back() -> None:
     worker.join()
     status = Integration.objects.get(key="generic")
     assert (status.events_received, status.last_error) == (2, "body: not valid JSON")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_of_one_worker_holding_counts_back_lose_none() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    integration_configure("generic", secret="s")
+    locked, release = threading.Event(), threading.Event()
+
+    def another_worker_writing_the_row() -> None:
+        with transaction.atomic():
+            Integration.objects.select_for_update().get(key="generic")
+            locked.set()
+            release.wait(10)
+        connections.close_all()
+
+    def a_thread_taking_webhooks() -> None:
+        for _ in range(5):
+            with transaction.atomic():
+                integration_touch("generic")
+        connections.close_all()
+
+    holder = threading.Thread(target=another_worker_writing_the_row)
+    holder.start()
+    assert locked.wait(5)
+    threads = [threading.Thread(target=a_thread_taking_webhooks) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    release.set()
+    holder.join()
+    integration_touch("generic")
+    assert Integration.objects.get(key="generic").events_received == 31
