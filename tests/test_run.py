@@ -23,7 +23,7 @@ def _free_port() -> int:
 
 def _get(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=20) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode()
@@ -48,7 +48,7 @@ def test_run_serves_the_login_page_and_static_files(tmp_path):
             try:
                 status, body = _get(f"http://127.0.0.1:{port}/login/")
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # not up yet, or slow on a busy machine
                 time.sleep(0.3)
         assert status == 200, body[:500]
         assert 'name="password"' in body
