@@ -67,6 +67,8 @@ class Engine:
         return pooled
 
     def values(self, owners: Owners) -> dict[str, Any]:
+        if self.facts.partial:
+            raise ValueError("these facts hold some sources' items only: collect without `sources` for values")
         if self.facts.summary is not None:
             return self._fast_values(owners)
         return {metric.key: metric.aggregate(self._group_items(metric, owners)) for metric in self.metrics}

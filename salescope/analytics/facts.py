@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -226,6 +227,7 @@ class Facts:
     activity_days: list[DayRow] | None = None  # the fast path: activity metrics from daily rollups
     attempt_days: list[tuple[int | None, dt.date]] = field(default_factory=list)  # (user, day) with reply attempts
     summary: Summary | None = None  # the fast path: every other metric from per-owner partials (summary.py)
+    partial: bool = False  # only some sources' items were loaded (collect(sources=…)): no values
 
     def items(self, source: str) -> list[Any]:
         items: list[Any] = getattr(self, source)
@@ -235,26 +237,32 @@ class Facts:
 FIXED_CRITERIA = ("politeness", "product_knowledge", "script", "objections")
 
 
-def collect(period: Period, *, fast: bool | None = None) -> Facts:
+def collect(period: Period, *, fast: bool | None = None, sources: Collection[str] | None = None) -> Facts:
     """Load the rows a report needs and decide every per-record fact once.
 
     `fast` (default: when state.fast_path_applies) reads the incremental state instead of the raw rows:
-    daily activity rollups and per-owner partials (summary.py). Such Facts carry values only (no items
-    except QA reviews), so drill-down, series and anything else that lists records pass fast=False.
+    daily activity rollups and per-owner partials (summary.py). Such Facts carry values only (no items),
+    so drill-down, series and anything else that lists records pass fast=False.
+    `sources` (raw path only) loads the items of these sources alone (e.g. {"callbacks"} for one list);
+    such Facts are `partial` and give no metric values.
     """
     from . import state
 
     if fast is None:
-        fast = state.fast_path_applies(period.tz.key, period.as_of)
+        fast = sources is None and state.fast_path_applies(period.tz.key, period.as_of)
     stages = queries.stages()
     scored = state_reviews.all_criteria() if fast else queries.scored_criteria(period)
+
+    def wanted(*names: str) -> bool:
+        return sources is None or any(name in sources for name in names)
+
     common: dict[str, Any] = {
         "period": period,
         "users": queries.users(),
         "teams": queries.teams(),
         "pipelines": queries.pipelines(),
         "stages": stages,
-        "reviews": _reviews(period, fast=fast),
+        "reviews": _reviews(period, fast=fast) if wanted("reviews") else [],
         "criteria": [*FIXED_CRITERIA, *sorted(scored - set(FIXED_CRITERIA))],
         "spend": [SpendItem(r["date"], r["source"], r["campaign"], r["amount"]) for r in queries.ad_spend(period)],
         "plans": queries.plans(period.whole_months) if period.whole_months else [],
@@ -277,10 +285,12 @@ def collect(period: Period, *, fast: bool | None = None) -> Facts:
             attempt_days=attempt_days,
             summary=summary.load(period),
         )
-    window = queries.activities_from_period_start(period, period.end + dt.timedelta(seconds=DAY_S))
+    window: list[dict[str, Any]] = []
+    if wanted("activities", "reply_attempts", "missed_calls", "inbound_messages", "first_touches"):
+        window = queries.activities_from_period_start(period, period.end + dt.timedelta(seconds=DAY_S))
     in_period = [row for row in window if period.contains(row["started_at"])]
     missed, inbound = _replies(window, period)
-    histories, deals = _histories(period)
+    histories, deals = _histories(period) if wanted("leads", "closed_deals") else ({}, {})
     stage_by_id = {s["id"]: s for s in stages}
     numbers = stage_numbers(stages)
     return Facts(
@@ -289,18 +299,19 @@ def collect(period: Period, *, fast: bool | None = None) -> Facts:
         reply_attempts=[_activity(row, period) for row in in_period if is_reply_attempt(row)],
         missed_calls=missed,
         inbound_messages=inbound,
-        first_touches=_first_touches(window, period),
-        leads=_leads(period, histories, stage_by_id, numbers),
-        callbacks=[_callback(row, period) for row in queries.callbacks(period)],
-        closed_deals=_closed_deals(period, histories, deals, stage_by_id),
+        first_touches=_first_touches(window, period) if window else [],
+        leads=_leads(period, histories, stage_by_id, numbers) if wanted("leads") else [],
+        callbacks=[_callback(row, period) for row in queries.callbacks(period)] if wanted("callbacks") else [],
+        closed_deals=_closed_deals(period, histories, deals, stage_by_id) if wanted("closed_deals") else [],
         invoices=[
             MoneyItem(r["owner_id"], r["ref"], r["issued_at"], r["amount"], r["deal_ref"])
-            for r in queries.invoices(period)
+            for r in (queries.invoices(period) if wanted("invoices") else [])
         ],
         payments=[
             MoneyItem(r["owner_id"], r["ref"], r["paid_at"], r["amount"], r["deal_ref"])
-            for r in queries.payments(period)
+            for r in (queries.payments(period) if wanted("payments") else [])
         ],
+        partial=sources is not None,
     )
 
 

@@ -14,7 +14,7 @@ from . import values
 from .compute import Engine, Owners
 from .facts import ClosedDealItem, LeadItem, ReplyItem, collect
 from .period import Period, make_period
-from .registry import metric_by_key
+from .registry import metric_by_key, metric_source
 from .report import audience
 
 # Derived facts worth showing next to the stored fields.
@@ -42,7 +42,7 @@ def metric_records(
     period, PermissionError when the scope may not see the user or team.
     """
     period = make_period(date_from=date_from, date_to=date_to, as_of=as_of, tz=tz)
-    facts = collect(period, fast=False)  # drill-down lists raw records
+    facts = collect(period, fast=False, sources={metric_source(metric)})  # drill-down lists raw records
     definition = metric_by_key(metric, facts.criteria)
     engine = Engine(facts)
     seen = audience(facts.users, facts.teams, scope)

@@ -856,6 +856,12 @@ def group_metrics(criteria: list[str]) -> list[Metric]:
     return [*METRICS, *(qa_criterion_metric(c) for c in criteria)]
 
 
+def metric_source(key: str) -> str:
+    """The item source of a metric (any qa_<criterion>_avg: the reviews), without knowing the criteria."""
+    found = next((m.source for m in METRICS if m.key == key), None)
+    return found or "reviews"
+
+
 def metric_by_key(key: str, criteria: list[str]) -> Metric:
     for metric in group_metrics(criteria):
         if metric.key == key:

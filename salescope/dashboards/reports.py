@@ -93,15 +93,21 @@ def teams(scope: Scope) -> list[Team]:
 
 
 def engine_for(
-    span: Span, scope: Scope | None, *, source: str | None = None, items: bool = False
+    span: Span,
+    scope: Scope | None,
+    *,
+    source: str | None = None,
+    items: bool = False,
+    sources: set[str] | None = None,
 ) -> tuple[Engine, list[int] | None]:
     """The analytics engine over the span, optionally with leads of one contact source only.
 
     `items`: load every record (the engine's fast path keeps values only); needed for engine.items and `source`.
+    `sources`: load only these sources' records (for lists; such an engine gives no metric values).
     Returns the engine and the owners the scope may see (None: the whole department).
     """
     period = make_period(date_from=span.date_from, date_to=span.date_to)
-    facts = collect(period, fast=False) if items else collect(period)
+    facts = collect(period, fast=False, sources=sources) if items or sources else collect(period)
     if source is not None:
         facts = dataclasses.replace(facts, leads=[lead for lead in facts.leads if lead.source == source])
     seen = audience(facts.users, facts.teams, scope)

@@ -312,7 +312,7 @@ def manager_trends(request: HttpRequest, ref: str) -> HttpResponse:
 
 def _person_items(span: Span, scope: Scope, person: reports.Person) -> tuple[dict[str, Any], list[Any], list[Any]]:
     """One engine for a manager's funnel, callbacks and leads (the same items the drill-down lists)."""
-    engine, _owners = reports.engine_for(span, scope, items=True)
+    engine, _owners = reports.engine_for(span, scope, sources={"callbacks", "leads"})
     callbacks = engine.items(metric_by_key("callbacks_due", engine.facts.criteria), [person.id])
     leads = engine.items(metric_by_key("leads_new", engine.facts.criteria), [person.id])
     return engine.funnel([person.id]), callbacks, leads

@@ -269,3 +269,21 @@ def test_query_count_does_not_grow_with_the_data(sales):
         sales.act("call", f"2026-03-1{n} 10:05", sales.u2, contact=contact, deal=deal, direction="out")
         sales.move(deal, "won", f"2026-03-2{n} 10:00")
     assert queries() == before <= 24
+
+
+@pytest.mark.django_db
+def test_loading_some_sources_gives_their_items_and_no_values(sales):
+    from salescope.analytics.compute import Engine
+    from salescope.analytics.facts import collect
+    from salescope.analytics.period import make_period
+    from salescope.analytics.registry import metric_by_key
+
+    period = make_period(**MARCH, as_of=at("2026-04-05 12:00"))
+    whole = Engine(collect(period, fast=False))
+    some = Engine(collect(period, fast=False, sources={"closed_deals", "callbacks"}))
+    for key in ("deals_won", "deals_lost"):
+        metric = metric_by_key(key, whole.facts.criteria)
+        assert some.items(metric, None) == whole.items(metric, None) != []
+    assert some.items(metric_by_key("calls_out", whole.facts.criteria), None) == []
+    with pytest.raises(ValueError, match="some sources"):
+        some.values(None)
