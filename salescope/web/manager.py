@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
@@ -84,12 +85,23 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _board_context(request: HttpRequest, pipeline: Pipeline, pipelines: list[Pipeline]) -> dict[str, Any]:
+    """The board's columns, each with the options of its cards' "move to" menu (rendered once a column)."""
+    stages = list(pipeline.stages.all())
+    columns = deal_board(scope=_scope(request), pipeline=pipeline, now=timezone.now())
     return {
         "pipeline": pipeline,
         "pipelines": pipelines,
-        "stages": list(pipeline.stages.all()),
-        "columns": deal_board(scope=_scope(request), pipeline=pipeline, now=timezone.now()),
+        "stages": stages,
+        "columns": [(column, _move_options(stages, column.stage)) for column in columns],
     }
+
+
+def _move_options(stages: list[Stage], current: Stage) -> str:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((s.pk, " selected" if s.pk == current.pk else "", _("Move to…") if s.pk == current.pk else s) for s in stages),
+    )
 
 
 def _pipeline_of(pipelines: list[Pipeline], pipeline_id: int | None) -> Pipeline:
