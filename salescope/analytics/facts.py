@@ -289,17 +289,19 @@ def collect(period: Period, *, fast: bool | None = None, sources: Collection[str
     if wanted("activities", "reply_attempts", "missed_calls", "inbound_messages", "first_touches"):
         window = queries.activities_from_period_start(period, period.end + dt.timedelta(seconds=DAY_S))
     in_period = [row for row in window if period.contains(row["started_at"])]
-    missed, inbound = _replies(window, period)
+    missed, inbound = _replies(window, period) if wanted("missed_calls", "inbound_messages") else ([], [])
     histories, deals = _histories(period) if wanted("leads", "closed_deals") else ({}, {})
     stage_by_id = {s["id"]: s for s in stages}
     numbers = stage_numbers(stages)
     return Facts(
         **common,
-        activities=[_activity(row, period) for row in in_period],
-        reply_attempts=[_activity(row, period) for row in in_period if is_reply_attempt(row)],
+        activities=[_activity(row, period) for row in in_period] if wanted("activities") else [],
+        reply_attempts=[_activity(row, period) for row in in_period if is_reply_attempt(row)]
+        if wanted("reply_attempts")
+        else [],
         missed_calls=missed,
         inbound_messages=inbound,
-        first_touches=_first_touches(window, period) if window else [],
+        first_touches=_first_touches(window, period) if wanted("first_touches") else [],
         leads=_leads(period, histories, stage_by_id, numbers) if wanted("leads") else [],
         callbacks=[_callback(row, period) for row in queries.callbacks(period)] if wanted("callbacks") else [],
         closed_deals=_closed_deals(period, histories, deals, stage_by_id) if wanted("closed_deals") else [],

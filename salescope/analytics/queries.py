@@ -174,7 +174,7 @@ def linked_activities(period: Period) -> list[Row]:
     """Activities other than notes linked to the deals moved or created in P (existing ones)."""
     deals = _deals_moved_or_created_in(period).values("pk")
     rows = Activity.objects.filter(deal_id__in=deals, started_at__lte=period.as_of).exclude(kind="note")
-    return _rows(rows.order_by("started_at", "id").values(*ACTIVITY_FIELDS))
+    return _rows(rows.order_by().values("deal_id", "kind", "direction", "status", "started_at"))
 
 
 def deal_products(period: Period) -> list[Row]:
