@@ -14,8 +14,7 @@ from .facts import DayRow, Facts, LeadItem, SpendItem
 from .registry import PLAN_METRICS, Metric, group_metrics
 from .rollups import ROLLUPS
 from .summary import VALUES as SUMMARY_VALUES
-from .summary import Partial, quality_value
-from .summary import source_rows as summary_source_rows
+from .summary import Customer, LeadGroup, Partial, quality_value
 
 Owners = Collection[int | None] | None  # None: every record (the whole department)
 
@@ -184,32 +183,34 @@ class Engine:
         return result
 
     def _fast_sources(self, owners: Owners) -> dict[str, dict[str, Any]]:
-        rows, customers = summary_source_rows(self.facts.period, owners)
+        assert self.facts.summary is not None
+        allowed = None if owners is None else set(owners)
+        groups: dict[str, list[LeadGroup]] = defaultdict(list)
+        for group in self.facts.summary.lead_groups:
+            if allowed is None or group.owner in allowed:
+                groups[group.source].append(group)
+        customers: dict[str, list[Customer]] = defaultdict(list)
+        for customer in self.facts.summary.customers:
+            if allowed is None or customer.owner in allowed:
+                customers[customer.source].append(customer)
         spend = self.facts.spend
-        names = sorted({row[0] for row in rows} | {row.source for row in spend})
-        result: dict[str, dict[str, Any]] = {}
-        for source in names:
-            mine = [row for row in rows if row[0] == source]
-            source_spend = [row for row in spend if row.source == source]
-            block = _source_block(
-                sum(r[2] for r in mine),
-                sum(int(r[3]) for r in mine),
-                sum(int(r[4]) for r in mine),
-                customers.get(source, 0),
-                source_spend,
+
+        def block(source: str, campaign: str | None) -> dict[str, Any]:
+            mine = [g for g in groups[source] if campaign in (None, g.campaign)]
+            return _source_block(
+                sum(g.leads for g in mine),
+                sum(g.won for g in mine),
+                sum(g.won_cents for g in mine),
+                len({c.contact_id for c in customers[source] if campaign in (None, c.campaign)}),
+                [r for r in spend if r.source == source and campaign in (None, r.campaign)],
             )
-            campaigns = sorted({r[1] for r in mine} | {row.campaign for row in source_spend})
-            block["campaigns"] = {}
-            for campaign in campaigns:
-                row = next((r for r in mine if r[1] == campaign), None)
-                block["campaigns"][campaign] = _source_block(
-                    row[2] if row else 0,
-                    int(row[3]) if row else 0,
-                    int(row[4]) if row else 0,
-                    int(row[5]) if row else 0,
-                    [r for r in source_spend if r.campaign == campaign],
-                )
-            result[source] = block
+
+        result: dict[str, dict[str, Any]] = {}
+        for source in sorted(set(groups) | {row.source for row in spend}):
+            result[source] = block(source, None)
+            campaigns = {g.campaign for g in groups[source]}
+            campaigns |= {row.campaign for row in spend if row.source == source}
+            result[source]["campaigns"] = {campaign: block(source, campaign) for campaign in sorted(campaigns)}
         return result
 
     def _leads(self, owners: Owners) -> list[LeadItem]:

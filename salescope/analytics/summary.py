@@ -9,7 +9,7 @@ exactly as the registry's aggregate does over the items (proven by the property 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -67,11 +67,35 @@ class Partial:
                 setattr(self, name, mine + value)
 
 
+@dataclass(frozen=True, slots=True)
+class LeadGroup:
+    """Leads in P of one owner from one source and campaign."""
+
+    owner: int | None
+    source: str
+    campaign: str
+    leads: int
+    won: int
+    won_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """A contact with a currently won lead in P, by the lead's owner, source and campaign."""
+
+    owner: int | None
+    source: str
+    campaign: str
+    contact_id: int
+
+
 @dataclass
 class Summary:
     period: Period
     partials: dict[int | None, Partial]
     funnel_counts: dict[tuple[int | None, int, int], int]  # (owner, pipeline id, reach) → leads
+    lead_groups: list[LeadGroup]
+    customers: list[Customer]
 
     def pool(self, owners: Iterable[int | None] | None) -> Partial:
         pooled = Partial()
@@ -150,20 +174,33 @@ def load(period: Period) -> Summary:
 
     where, params = _in(period, "d.created_at")
     lead_delay = _micros("d.created_at", "r.response_at")
-    funnel: dict[tuple[int | None, int, int], int] = {}
-    for owner, pipeline, reach, n, sla, won in _rows(
-        "SELECT d.owner_id, d.pipeline_id, f.reach, COUNT(*), "
+    funnel: dict[tuple[int | None, int, int], int] = defaultdict(int)
+    lead_groups: list[LeadGroup] = []
+    won = "f.current_kind = 'won'"
+    for owner, pipeline, reach, source, campaign, n, sla, won_n, won_cents in _rows(
+        "SELECT d.owner_id, d.pipeline_id, f.reach, COALESCE(c.source, ''), COALESCE(c.campaign, ''), COUNT(*), "
         f"SUM(CASE WHEN r.response_at IS NOT NULL AND {lead_delay} <= {SLA_US} THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN f.current_kind = 'won' THEN 1 ELSE 0 END) "
+        f"SUM(CASE WHEN {won} THEN 1 ELSE 0 END), SUM(CASE WHEN {won} THEN {_cents('d.amount')} ELSE 0 END) "
         "FROM deals_deal d JOIN analytics_dealresponse r ON r.deal_id = d.id "
-        f"JOIN analytics_dealfact f ON f.deal_id = d.id WHERE {where} GROUP BY d.owner_id, d.pipeline_id, f.reach",
+        "JOIN analytics_dealfact f ON f.deal_id = d.id JOIN contacts_contact c ON c.id = d.contact_id "
+        f"WHERE {where} GROUP BY d.owner_id, d.pipeline_id, f.reach, COALESCE(c.source, ''), COALESCE(c.campaign, '')",
         params,
     ):
         partial = of(owner)
         partial.leads_n += n
         partial.leads_sla += int(sla)
-        partial.cohort_won += int(won)
-        funnel[(owner, pipeline, reach)] = n
+        partial.cohort_won += int(won_n)
+        funnel[(owner, pipeline, reach)] += n
+        lead_groups.append(LeadGroup(owner, source, campaign, n, int(won_n), int(won_cents)))
+    customers = [
+        Customer(*row)
+        for row in _rows(
+            "SELECT DISTINCT d.owner_id, COALESCE(c.source, ''), COALESCE(c.campaign, ''), d.contact_id "
+            "FROM deals_deal d JOIN analytics_dealfact f ON f.deal_id = d.id "
+            f"JOIN contacts_contact c ON c.id = d.contact_id WHERE {where} AND {won}",
+            params,
+        )
+    ]
     for owner, us in _rows(
         f"SELECT d.owner_id, {lead_delay} FROM deals_deal d JOIN analytics_dealresponse r ON r.deal_id = d.id "
         f"WHERE {where} AND r.response_at IS NOT NULL",
@@ -181,7 +218,7 @@ def load(period: Period) -> Summary:
         for criterion, score in scores.items():
             partial.qa_criterion_n[criterion] += 1
             partial.qa_criterion[(criterion, maximum)] += score
-    return Summary(period, partials, funnel)
+    return Summary(period, partials, dict(funnel), lead_groups, customers)
 
 
 def _load_callbacks(period: Period, of: Callable[[int | None], Partial]) -> None:
@@ -254,37 +291,6 @@ def _load_money(period: Period, of: Callable[[int | None], Partial]) -> None:
         params,
     ):
         of(owner).paid_cents += int(cents)
-
-
-def source_rows(period: Period, owners: Iterable[int | None] | None) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
-    """(source, campaign, leads, won, revenue cents, customers) of the leads in P, and customers per source."""
-    where, params = _in(period, "d.created_at")
-    if owners is not None:
-        ids = [o for o in owners if o is not None]
-        if not ids:
-            return [], {}
-        where += f" AND d.owner_id IN ({', '.join(['%s'] * len(ids))})"
-        params += ids
-    won = "f.current_kind = 'won'"
-    base = (
-        "FROM deals_deal d JOIN contacts_contact c ON c.id = d.contact_id "
-        f"JOIN analytics_dealfact f ON f.deal_id = d.id WHERE {where}"
-    )
-    rows = _rows(
-        f"SELECT COALESCE(c.source, ''), COALESCE(c.campaign, ''), COUNT(*), SUM(CASE WHEN {won} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {won} THEN {_cents('d.amount')} ELSE 0 END), "
-        f"COUNT(DISTINCT CASE WHEN {won} THEN d.contact_id END) {base} GROUP BY COALESCE(c.source, ''), "
-        "COALESCE(c.campaign, '')",
-        params,
-    )
-    customers = dict(
-        _rows(
-            f"SELECT COALESCE(c.source, ''), COUNT(DISTINCT d.contact_id) {base} AND {won} "
-            "GROUP BY COALESCE(c.source, '')",
-            params,
-        )
-    )
-    return rows, customers
 
 
 # --------------------------------------------------------------------------- values
