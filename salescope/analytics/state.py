@@ -25,7 +25,7 @@ from .state_callbacks import (
     callback_facts_refresh_client,
     rebuild_callback_facts,
 )
-from .state_days import add_activity, rebuild_days
+from .state_days import add_activity, rebuild_days, upsert_statement
 from .state_deals import deal_facts_refresh, rebuild_deal_facts
 from .state_reviews import rebuild_review_facts, review_facts_refresh
 
@@ -168,6 +168,12 @@ def activity_changed(before: ActivityState, activity: Activity) -> None:
     after = snapshot(activity)
     if before == after:
         return
+    if _rests_on_nothing_else(before, after):  # e.g. a ringing call that was answered: a few statements
+        taken_back = [upsert_statement(before.user_id, before.started_at, before, -1)]
+        if before.is_inbound_to_answer:
+            taken_back.append(("DELETE FROM analytics_replyfact WHERE activity_id = %s", [before.id]))
+        state_activity.execute(taken_back + state_activity.statements(after))
+        return
     _add_to_day(before, -1)
     _add_to_day(after, 1)
     ReplyFact.objects.filter(activity_id=after.id).delete()
@@ -183,6 +189,14 @@ def activity_changed(before: ActivityState, activity: Activity) -> None:
     review_facts_refresh(after.id)
     for state in (before, after):
         callback_facts_refresh_client(state.user_id, state.contact_id)
+
+
+def _rests_on_nothing_else(before: ActivityState, after: ActivityState) -> bool:
+    """Whether the state keeps nothing about `before` but its day counts and its own reply fact: it was no
+    reply attempt (so no reply, response or first touch points at it), and its contact, user, time, deal and
+    kind (deal start, callbacks, reviews) stay."""
+    same = ("contact_id", "user_id", "started_at", "deal_id", "kind")
+    return not before.is_reply_attempt and all(getattr(before, f) == getattr(after, f) for f in same)
 
 
 def _add_to_day(state: ActivityState, sign: int) -> None:

@@ -53,6 +53,7 @@ ACTIVITY_FIELDS = (
 ACTIVITY = st.tuples(*ACTIVITY_FIELDS)
 
 DEAL = st.tuples(st.integers(0, 40 * 24 * 4), st.integers(0, 1), st.integers(0, 2))
+RETUNES = [("in", "missed"), ("in", "answered"), ("out", "missed"), ("out", "answered"), ("in", ""), ("out", "")]
 LINK = st.integers(0, 4)  # the activity's deal: one of the first four deals recorded so far, else none
 MOVE = st.tuples(st.just("move"), st.integers(0, 3), st.sampled_from(["new", "talk", "won", "lost"]), st.integers(0, 8))
 CALLBACK = st.tuples(
@@ -125,8 +126,11 @@ def _assert_fast_equals_raw() -> None:
         max_size=30,
     ),
     changes=st.lists(st.tuples(st.integers(0, 24), ACTIVITY), max_size=3),
+    retunes=st.lists(st.tuples(st.integers(0, 29), st.sampled_from(RETUNES)), max_size=4),
 )
-def test_fast_path_equals_raw_path_over_random_histories(dept: Dept, history: list, changes: list) -> None:
+def test_fast_path_equals_raw_path_over_random_histories(
+    dept: Dept, history: list, changes: list, retunes: list
+) -> None:
     """Activities (some linked to deals), deals, stage moves (reopened, lost, won again) and callbacks
     recorded in random (not time) order, some activities changed afterwards as telephony does."""
     try:
@@ -146,6 +150,18 @@ def test_fast_path_equals_raw_path_over_random_histories(dept: Dept, history: li
                 activity.user = [dept.u1, dept.u2, None][user]
                 activity.contact = contacts[contact] if contact < 3 else None
                 activity.duration_s = seconds if status == "answered" else None
+                activity.wait_s = None
+                activity.save()
+                state.activity_changed(before, activity)
+            for index, (direction, status) in retunes:  # as telephony: a ringing call answered, a direction fixed
+                if not recorded:
+                    break
+                activity = recorded[index % len(recorded)]
+                if (activity.kind == "call") != bool(status) or activity.kind not in ("call", "email", "message"):
+                    continue
+                before = state.snapshot(activity)
+                activity.direction, activity.status = direction, status
+                activity.duration_s = 30 if status == "answered" else None
                 activity.wait_s = None
                 activity.save()
                 state.activity_changed(before, activity)
@@ -204,3 +220,23 @@ def test_verify_reports_no_difference_then_a_corrupted_counter(dept: Dept) -> No
     assert error.value.returncode == 1
     assert "report.department.calls_out: fast 2 != raw 1" in out.getvalue()
     assert "activity day stored but not in raw data" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_ringing_call_answered_changes_the_state_in_one_round_trip(dept: Dept) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = dept.contact("c1")
+    deal = dept.deal("d1", client, dept.u1, "2026-03-02 09:00")
+    dept.act("email", "2026-03-02 09:30", dept.u2, contact=client, direction="in")
+    call = dept.act("call", "2026-03-02 10:00", dept.u1, contact=client, deal=deal, direction="in", status="missed")
+    before = state.snapshot(call)
+    call.status, call.duration_s = "answered", 90
+    call.save()
+    with CaptureQueriesContext(connection) as queries:
+        state.activity_changed(before, call)
+    assert len(queries.captured_queries) <= (1 if connection.vendor == "postgresql" else 8)
+    assert not ReplyFact.objects.filter(activity_id=call.pk).exists()
+    assert ReplyFact.objects.get(contact_id=client.pk).reply_id == call.pk  # the answered call replies to the e-mail
+    _assert_fast_equals_raw()
