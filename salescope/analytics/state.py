@@ -26,7 +26,7 @@ from .state_callbacks import (
     rebuild_callback_facts,
 )
 from .state_days import add_activity, rebuild_days, upsert_statement
-from .state_deals import deal_facts_refresh, rebuild_deal_facts
+from .state_deals import deal_fact_created, deal_facts_refresh, rebuild_deal_facts
 from .state_reviews import rebuild_review_facts, review_facts_refresh
 
 
@@ -113,7 +113,7 @@ def deal_created(deal: Deal) -> None:
         response_id=response[0] if response else None,
         response_at=response[1] if response else None,
     )
-    deal_facts_refresh([deal.pk])
+    deal_fact_created(deal)
 
 
 def deal_stage_changed(deal_id: int) -> None:
@@ -193,10 +193,12 @@ def activity_changed(before: ActivityState, activity: Activity) -> None:
 
 def _rests_on_nothing_else(before: ActivityState, after: ActivityState) -> bool:
     """Whether the state keeps nothing about `before` but its day counts and its own reply fact: it was no
-    reply attempt (so no reply, response or first touch points at it), and its contact, user, time, deal and
-    kind (deal start, callbacks, reviews) stay."""
-    same = ("contact_id", "user_id", "started_at", "deal_id", "kind")
-    return not before.is_reply_attempt and all(getattr(before, f) == getattr(after, f) for f in same)
+    reply attempt (so no reply, response, first touch or callback points at it), its user, time and kind
+    (reviews) stay, and its contact and deal stay or were none (a call from a new number given its lead)."""
+    kept = all(getattr(before, f) == getattr(after, f) for f in ("user_id", "started_at", "kind"))
+    contact_kept = before.contact_id in (None, after.contact_id)
+    deal_kept = before.deal_id in (None, after.deal_id)
+    return not before.is_reply_attempt and kept and contact_kept and deal_kept
 
 
 def _add_to_day(state: ActivityState, sign: int) -> None:

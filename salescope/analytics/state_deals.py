@@ -117,6 +117,26 @@ def deal_facts_refresh(deal_ids: Iterable[int]) -> None:
     DealFact.objects.bulk_create(facts)
 
 
+def deal_fact_created(deal: Deal) -> None:
+    """A deal just written with its first stage change and items: nothing is linked to it yet."""
+    stage = deal.stage
+    if stage is None or stage.kind in CLOSED_KINDS:  # born closed: its contact's other deals may become repeats
+        deal_facts_refresh([deal.pk])
+        return
+    _, numbers = _stages()
+    won_before = DealFact.objects.filter(
+        deal__contact_id=deal.contact_id, current_kind="won", closed_at__lt=deal.created_at
+    ).exclude(deal_id=deal.pk)
+    DealFact.objects.create(
+        deal_id=deal.pk,
+        current_kind=stage.kind,
+        reach=numbers.get(stage.pk, 0),
+        start_at=deal.created_at,
+        products=DealItem.objects.filter(deal_id=deal.pk).values("product_id").distinct().count(),
+        is_repeat=won_before.exists(),
+    )
+
+
 # --------------------------------------------------------------------------- bulk
 
 

@@ -160,6 +160,9 @@ def test_fast_path_equals_raw_path_over_random_histories(
                 if (activity.kind == "call") != bool(status) or activity.kind not in ("call", "email", "message"):
                     continue
                 before = state.snapshot(activity)
+                if activity.contact_id is None:  # a new number's call given its contact and lead
+                    activity.contact = contacts[index % 3]
+                    activity.deal = deals[index % len(deals)] if deals else None
                 activity.direction, activity.status = direction, status
                 activity.duration_s = 30 if status == "answered" else None
                 activity.wait_s = None
