@@ -93,6 +93,13 @@ def test_drilldown_lists_the_records_behind_a_value(client, department):
     assert lost.context["count"] == 1
 
 
+def test_a_long_drilldown_shows_the_first_rows_and_says_so_in_russian(client, department, monkeypatch):
+    monkeypatch.setattr("salescope.dashboards.views.RECORDS_LIMIT", 1)
+    response = _get(client, department.head, "/dashboards/records/deals_won/?period=today&user=kolya")
+    assert response.context["count"] == 2 and len(response.context["rows"]) == 1
+    assert "показаны первые 1" in response.content.decode()
+
+
 def _report_queries(span, scope):
     with CaptureQueriesContext(connection) as queries:
         build_report(date_from=span.date_from, date_to=span.date_to, scope=scope)
