@@ -98,6 +98,12 @@ def activity_recorded(activity: Activity) -> None:
 
 def deal_created(deal: Deal) -> None:
     """Account for a new deal (call inside the writing transaction)."""
+    deal_response_write(deal)
+    deal_fact_created(deal)
+
+
+def deal_response_write(deal: Deal) -> None:
+    """The deal's first response: the first reply attempt to its contact at or after its creation."""
     contact_id = deal.contact_id
     assert contact_id is not None  # a deal always has a contact
     response = (
@@ -106,14 +112,15 @@ def deal_created(deal: Deal) -> None:
         .values_list("id", "started_at")
         .first()
     )
-    DealResponse.objects.create(
+    DealResponse.objects.update_or_create(
         deal_id=deal.pk,
-        contact_id=contact_id,
-        created_at=deal.created_at,
-        response_id=response[0] if response else None,
-        response_at=response[1] if response else None,
+        defaults={
+            "contact_id": contact_id,
+            "created_at": deal.created_at,
+            "response_id": response[0] if response else None,
+            "response_at": response[1] if response else None,
+        },
     )
-    deal_fact_created(deal)
 
 
 def deal_stage_changed(deal_id: int) -> None:

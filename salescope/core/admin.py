@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import ForeignKey, Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from salescope.analytics import state_edits
 from salescope.core.refs import new_ref
 from salescope.core.scope import SCOPE_PATHS, TEAM_SCOPE_PATHS, Scope, scope_for, scoped
 
@@ -99,7 +101,20 @@ class ScopedAdmin(RolePermissions, ScopedFormFields, admin.ModelAdmin):  # type:
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if self.ref_prefix and not getattr(obj, "ref", None):
             obj.ref = new_ref(self.ref_prefix)
-        super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            before = state_edits.before_edit(obj)
+            super().save_model(request, obj, form, change)
+            state_edits.after_save(obj, before)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            before = state_edits.before_edit(obj)
+            super().delete_model(request, obj)
+            state_edits.after_delete(obj, before)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:  # one by one, so that the analytics state follows each
+            self.delete_model(request, obj)
 
 
 class ScopedTabularInline(RolePermissions, ScopedFormFields, admin.TabularInline):  # type: ignore[type-arg]

@@ -1,0 +1,78 @@
+"""Records added, changed and deleted in the back office keep the analytics state equal to a rebuild."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.test import RequestFactory
+
+from salescope.activities.models import Activity
+from salescope.analytics.verify import report_differences, state_differences
+from salescope.followups.models import Task
+from salescope.quality.models import QAReview
+
+from .conftest import Dept, at
+
+
+def _request(dept: Dept):  # type: ignore[no-untyped-def]
+    from salescope.accounts.services import user_create
+
+    request = RequestFactory().post("/admin/")
+    request.user = user_create(username="boss", name="Boss", role="admin", password="pw", ref="boss")
+    return request
+
+
+def _assert_state_is_right() -> None:
+    assert state_differences() == []
+    assert (
+        report_differences(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31), as_of=at("2026-04-10 00:00"))
+        == []
+    )
+
+
+@pytest.mark.django_db
+def test_back_office_edits_keep_the_state(dept: Dept) -> None:
+    request = _request(dept)
+    activities, tasks, reviews = (admin.site._registry[m] for m in (Activity, Task, QAReview))
+    client = dept.contact("c1")
+    deal = dept.deal("d1", client, dept.u1, "2026-03-02 09:00")
+    dept.act("email", "2026-03-02 09:30", dept.u2, contact=client, direction="in")
+
+    call = Activity(
+        kind="call",
+        started_at=at("2026-03-02 10:00"),
+        user=dept.u1,
+        contact=client,
+        deal=deal,
+        direction="out",
+        status="answered",
+        duration_s=60,
+    )
+    activities.save_model(request, call, None, change=False)  # added in the admin: a reply, a response, a touch
+    _assert_state_is_right()
+
+    call.started_at, call.user = at("2026-03-03 11:00"), dept.u2
+    activities.save_model(request, call, None, change=True)
+    _assert_state_is_right()
+
+    task = Task(
+        kind="callback",
+        user=dept.u2,
+        contact=client,
+        created_at=at("2026-03-03 09:00"),
+        due_at=at("2026-03-03 12:00"),
+        ref="t1",
+    )
+    tasks.save_model(request, task, None, change=False)
+    review = QAReview(activity=call, reviewer=dept.u1, scores={"politeness": 4}, max=5, at=at("2026-03-04 10:00"))
+    reviews.save_model(request, review, None, change=False)
+    _assert_state_is_right()
+
+    task.due_at = at("2026-03-05 12:00")
+    tasks.save_model(request, task, None, change=True)
+    _assert_state_is_right()
+
+    activities.delete_queryset(request, Activity.objects.filter(pk=call.pk))
+    _assert_state_is_right()
