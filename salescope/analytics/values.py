@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 Number = int | float
 
 _MICROSECOND = dt.timedelta(microseconds=1)
+_CENT = Decimal("0.01")
 
 
 def seconds_between(earlier: dt.datetime, later: dt.datetime) -> Fraction | int:
@@ -65,6 +66,8 @@ def money(value: Decimal | Fraction | int | None) -> str | None:
     """A money string with exactly 2 places, rounded half-up (values are never negative)."""
     if value is None:
         return None
+    if isinstance(value, Decimal) and value >= 0:  # the common case, without fractions
+        return f"{value.quantize(_CENT, rounding=ROUND_HALF_UP):f}"
     exact = Fraction(value)
     cents = math.floor(exact * 100 + Fraction(1, 2))
     sign = "-" if cents < 0 else ""

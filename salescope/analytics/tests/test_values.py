@@ -1,6 +1,9 @@
 from decimal import Decimal
 from fractions import Fraction
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from salescope.analytics import values
 
 
@@ -24,3 +27,11 @@ def test_money_rounds_half_up():
     assert values.money(Fraction(Decimal("0.125"))) == "0.13"
     assert values.money(Decimal("1500")) == "1500.00"
     assert values.money(Fraction(1, 3)) == "0.33"
+    assert values.money(Decimal("0.125")) == "0.13"
+    assert values.money(Decimal("125.0025")) == "125.00"
+    assert values.money(Decimal("1E+3")) == "1000.00"
+
+
+@given(st.decimals(min_value=0, max_value=10**12, places=4, allow_nan=False, allow_infinity=False))
+def test_money_of_a_decimal_equals_money_of_its_exact_fraction(amount: Decimal) -> None:
+    assert values.money(amount) == values.money(Fraction(amount))
