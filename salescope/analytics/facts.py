@@ -85,6 +85,7 @@ class LeadItem:
     contact: str
     contact_id: int
     pipeline_id: int
+    pipeline: str
     amount: Decimal
     source: str
     campaign: str
@@ -302,7 +303,9 @@ def collect(period: Period, *, fast: bool | None = None, sources: Collection[str
         missed_calls=missed,
         inbound_messages=inbound,
         first_touches=_first_touches(window, period) if wanted("first_touches") else [],
-        leads=_leads(period, histories, stage_by_id, numbers) if wanted("leads") else [],
+        leads=_leads(period, histories, stage_by_id, numbers, {p["id"]: p["ref"] for p in common["pipelines"]})
+        if wanted("leads")
+        else [],
         callbacks=[_callback(row, period) for row in queries.callbacks(period)] if wanted("callbacks") else [],
         closed_deals=_closed_deals(period, histories, deals, stage_by_id) if wanted("closed_deals") else [],
         invoices=[
@@ -412,6 +415,7 @@ def _leads(
     histories: dict[int, History],
     stage_by_id: dict[int, dict[str, Any]],
     numbers: dict[int, int],
+    pipeline_refs: dict[int, str],
 ) -> list[LeadItem]:
     items = []
     for row in queries.leads(period):
@@ -425,6 +429,7 @@ def _leads(
                 contact=row["contact_ref"],
                 contact_id=row["contact_id"],
                 pipeline_id=row["pipeline_id"],
+                pipeline=pipeline_refs.get(row["pipeline_id"], ""),
                 amount=row["amount"],
                 source=row["source"] or "",
                 campaign=row["campaign"] or "",

@@ -334,6 +334,7 @@ def _funnel_rows(funnel: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]
                     "of_first": (step["reached"] / first) if first else None,
                     "to_next": (following / step["reached"]) if following is not None and step["reached"] else None,
                     "drop": (step["reached"] - following) if following is not None else None,
+                    "number": index + 1,  # the funnel number: open stages 1..k, won k + 1
                 }
             )
         result.append({"ref": pipeline_ref, "name": names.get(pipeline_ref, pipeline_ref), "steps": rows})
@@ -405,6 +406,9 @@ def records(request: HttpRequest, key: str) -> HttpResponse:
     field, wanted = request.GET.get("field", ""), request.GET.get("value", "")
     if field:
         rows = [r for r in rows if str(r.get(field, "")) == wanted]
+    pipeline, min_reach = request.GET.get("pipeline", ""), request.GET.get("min_reach", "")
+    if pipeline and min_reach.isdigit():  # a funnel step: the leads of the pipeline that reached it
+        rows = [r for r in rows if r.get("pipeline") == pipeline and int(r.get("reach") or 0) >= int(min_reach)]
     columns = list(rows[0].keys()) if rows else []
     names = {p.ref: p.name for p in reports.people(scope)}
     context = {

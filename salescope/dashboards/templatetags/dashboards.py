@@ -50,6 +50,15 @@ def records_link(key: str, span: Span, user: str = "", team: str = "", field: st
     return records_url(key, span, user, team, {"field": field, "value": value} if field else None)
 
 
+@register.simple_tag
+def funnel_step_link(span: Span, pipeline: str, number: int, user: str = "", team: str = "", source: str = "") -> str:
+    """The leads behind a funnel step: created in the period, of the pipeline, with reach ≥ the step's number."""
+    extra = {"pipeline": pipeline, "min_reach": str(number)}
+    if source not in ("", "*"):
+        extra |= {"field": "source", "value": source}
+    return records_url("leads_new", span, user, team, extra)
+
+
 @register.filter
 def get(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if mapping else None

@@ -195,6 +195,20 @@ def test_manager_page_and_funnel_render(client, department):
     assert funnel.context["lost_by_reason"] == [("price", 1)]
 
 
+@pytest.mark.parametrize("url", ["/dashboards/funnel/?period=today", "/dashboards/managers/kolya/?period=today"])
+def test_every_funnel_number_links_to_the_leads_behind_it(client, department, url):
+    import re
+    from html import unescape
+
+    client.force_login(department.head)
+    page = client.get(url).content.decode()
+    links = re.findall(r'<a class="metric" href="([^"]*min_reach=[^"]*)">(\d+)</a>', page)
+    assert links and any(int(n) > 0 for _, n in links)
+    for href, reached in links:
+        records = client.get(unescape(href))
+        assert records.status_code == 200 and records.context["count"] == int(reached), href
+
+
 def test_digest_sends_headline_and_table(client, department, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     client.force_login(department.head)
