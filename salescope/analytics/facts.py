@@ -288,7 +288,9 @@ def collect(period: Period, *, fast: bool | None = None, sources: Collection[str
         )
     window: list[dict[str, Any]] = []
     if wanted("activities", "reply_attempts", "missed_calls", "inbound_messages", "first_touches"):
-        window = queries.activities_from_period_start(period, period.end + dt.timedelta(seconds=DAY_S))
+        replies = wanted("missed_calls", "inbound_messages")  # replies may come up to 24 h after P
+        until = period.end + dt.timedelta(seconds=DAY_S if replies else 0)
+        window = queries.activities_from_period_start(period, until)
     in_period = [row for row in window if period.contains(row["started_at"])]
     missed, inbound = _replies(window, period) if wanted("missed_calls", "inbound_messages") else ([], [])
     histories, deals = _histories(period) if wanted("leads", "closed_deals") else ({}, {})
