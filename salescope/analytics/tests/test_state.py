@@ -243,3 +243,18 @@ def test_a_ringing_call_answered_changes_the_state_in_one_round_trip(dept: Dept)
     assert not ReplyFact.objects.filter(activity_id=call.pk).exists()
     assert ReplyFact.objects.get(contact_id=client.pk).reply_id == call.pk  # the answered call replies to the e-mail
     _assert_fast_equals_raw()
+
+
+@pytest.mark.django_db
+def test_delays_with_microseconds_are_exact_on_the_fast_path(dept: Dept) -> None:
+    client = dept.contact("c1")
+    dept.act("call", "2026-03-02 10:00:00.250000", dept.u1, contact=client, direction="in", status="missed")
+    dept.act("call", "2026-03-02 10:00:01", dept.u1, contact=client, direction="out", status="missed")
+    deal = dept.deal("d1", client, dept.u1, "2026-03-03 09:00:00.999999")
+    dept.act("email", "2026-03-03 09:15:00.999998", dept.u2, contact=client, deal=deal, direction="out")
+    fast = build_report(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31), as_of=AS_OF, fast=True)
+    raw = build_report(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31), as_of=AS_OF, fast=False)
+    assert fast["users"]["u1"]["missed_call_return_median_s"] == 0.75
+    assert fast["users"]["u1"]["first_response_median_s"] == 899.999999
+    assert fast["users"]["u1"]["first_response_sla_rate"] == 1.0
+    assert fast == raw
