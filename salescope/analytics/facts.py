@@ -15,7 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from . import queries, state_days, state_reviews, summary
+from . import queries, state_days, state_deals, state_reviews, summary, terms
 from .period import Period
 from .summary import Summary
 from .values import seconds_between
@@ -26,16 +26,11 @@ CALLBACK_GRACE = dt.timedelta(seconds=1800)
 
 
 def is_touch(row: dict[str, Any]) -> bool:
-    kind, direction = row["kind"], row["direction"]
-    if kind == "call":
-        return bool(row["status"] == "answered")
-    if kind in ("email", "message"):
-        return bool(direction == "out")
-    return kind in ("proposal", "meeting")
+    return terms.is_touch(row["kind"], row["direction"], row["status"])
 
 
 def is_reply_attempt(row: dict[str, Any]) -> bool:
-    return is_touch(row) or (row["kind"] == "call" and row["direction"] == "out")
+    return terms.is_reply_attempt(row["kind"], row["direction"], row["status"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,21 +464,8 @@ def _callback(row: dict[str, Any], period: Period) -> CallbackItem:
 
 
 def stage_numbers(stages: list[dict[str, Any]]) -> dict[int, int]:
-    """Stage id → funnel number: a pipeline's open stages 1..k in order, its won stages k + 1, lost 0."""
-    opens: dict[int, list[int]] = defaultdict(list)
-    for stage in stages:  # ordered by pipeline and position
-        if stage["kind"] == "open":
-            opens[stage["pipeline_id"]].append(stage["id"])
-    numbers = {}
-    for stage in stages:
-        pipeline_opens = opens[stage["pipeline_id"]]
-        if stage["kind"] == "open":
-            numbers[stage["id"]] = pipeline_opens.index(stage["id"]) + 1
-        elif stage["kind"] == "won":
-            numbers[stage["id"]] = len(pipeline_opens) + 1
-        else:
-            numbers[stage["id"]] = 0
-    return numbers
+    """Stage id → funnel number (state_deals.stage_numbers) of stage rows ordered by pipeline and position."""
+    return state_deals.stage_numbers((s["id"], s["kind"], s["pipeline_id"]) for s in stages)
 
 
 def _closed_deals(

@@ -17,7 +17,7 @@ from django.db import connection
 from salescope.activities.models import Activity
 from salescope.deals.models import Deal
 
-from . import state_activity
+from . import state_activity, terms
 from .models import CallbackFact, DealFact, DealResponse, FirstTouch, ReplyFact
 from .queries import REPLY_ATTEMPT_Q
 from .state_callbacks import (
@@ -28,6 +28,7 @@ from .state_callbacks import (
 from .state_days import add_activity, rebuild_days, upsert_statement
 from .state_deals import deal_fact_created, deal_facts_refresh, rebuild_deal_facts
 from .state_reviews import rebuild_review_facts, review_facts_refresh
+from .summary import db_instant
 
 
 @dataclass(frozen=True)
@@ -54,19 +55,11 @@ class ActivityState:
 
     @property
     def is_touch(self) -> bool:
-        if self.kind == "call":
-            return self.status == "answered"
-        if self.kind in ("email", "message"):
-            return self.direction == "out"
-        return self.kind in ("proposal", "meeting")
+        return terms.is_touch(self.kind, self.direction, self.status)
 
     @property
     def is_reply_attempt(self) -> bool:
-        if self.kind == "call":
-            return self.status == "answered" or self.direction == "out"
-        if self.kind in ("email", "message"):
-            return self.direction == "out"
-        return self.kind in ("proposal", "meeting")
+        return terms.is_reply_attempt(self.kind, self.direction, self.status)
 
 
 def snapshot(activity: Activity) -> ActivityState:
@@ -252,10 +245,7 @@ def refresh_after_bulk_write() -> None:
     rebuild()
 
 
-_REPLY_ATTEMPT_SQL = (
-    "((b.kind = 'call' AND (b.status = 'answered' OR b.direction = 'out')) "
-    "OR (b.kind IN ('email', 'message') AND b.direction = 'out') OR b.kind IN ('proposal', 'meeting'))"
-)
+_REPLY_ATTEMPT_SQL = terms.reply_attempt_sql("b")
 _INBOUND_SQL = "a.direction = 'in' AND ((a.kind = 'call' AND a.status = 'missed') OR a.kind IN ('message', 'email'))"
 
 
@@ -279,10 +269,7 @@ def rebuild_activity_state() -> None:
     _rebuild_replies_sql()
 
 
-_TOUCH_SQL = (
-    "((a.kind = 'call' AND a.status = 'answered') OR (a.kind IN ('email', 'message') AND a.direction = 'out') "
-    "OR a.kind IN ('proposal', 'meeting'))"
-)
+_TOUCH_SQL = terms.touch_sql("a")
 
 
 def _rebuild_first_touches_sql() -> None:
@@ -357,15 +344,8 @@ def last_record_at() -> dt.datetime | None:
     latest = ", ".join(f"(SELECT MAX({column}) FROM {table})" for table, column in columns)  # each an index lookup
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {latest}")
-        moments = [_aware(value) for value in cursor.fetchone() if value is not None]
+        moments = [db_instant(value) for value in cursor.fetchone() if value is not None]
     return max(moments) if moments else None
-
-
-def _aware(value: dt.datetime | str) -> dt.datetime:
-    """A datetime from a raw query (SQLite gives the stored UTC text)."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def fast_path_applies(tz_key: str, as_of: dt.datetime) -> bool:

@@ -12,16 +12,14 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from .state_days import upsert_statement
+from .terms import reply_attempt_sql
 
 if TYPE_CHECKING:
     from .state import ActivityState
 
 Statement = tuple[str, list[Any]]
 
-_ATTEMPT = (
-    "((b.kind = 'call' AND (b.status = 'answered' OR b.direction = 'out')) "
-    "OR (b.kind IN ('email', 'message') AND b.direction = 'out') OR b.kind IN ('proposal', 'meeting'))"
-)
+_ATTEMPT = reply_attempt_sql("b")
 
 
 def _t(value: dt.datetime) -> Any:

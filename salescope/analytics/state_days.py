@@ -18,6 +18,7 @@ from django.db import connection
 from salescope.activities.models import Activity
 
 from .models import UserDay
+from .terms import is_reply_attempt, reply_attempt_sql
 
 COLUMNS = (
     "calls_in",
@@ -60,12 +61,7 @@ def day_counts(kind: str, direction: str, status: str, duration_s: int | None, w
         counts["meetings"] = 1
     elif kind == "proposal":
         counts["proposals"] = 1
-    counts["attempts"] = int(
-        answered
-        or (kind == "call" and direction == "out")
-        or (kind in ("email", "message") and direction == "out")
-        or kind in ("proposal", "meeting")
-    )
+    counts["attempts"] = int(is_reply_attempt(kind, direction, status))
     return counts
 
 
@@ -96,10 +92,6 @@ def add_activity(user_id: int | None, started_at: dt.datetime, activity: Any, si
         cursor.execute(sql, params)
 
 
-_TOUCH_OR_ATTEMPT = (
-    "(kind = 'call' AND (status = 'answered' OR direction = 'out')) "
-    "OR (kind IN ('email', 'message') AND direction = 'out') OR kind IN ('proposal', 'meeting')"
-)
 _COLUMN_SQL = {
     "calls_in": "kind = 'call' AND direction = 'in'",
     "calls_in_missed": "kind = 'call' AND direction = 'in' AND status = 'missed'",
@@ -111,7 +103,7 @@ _COLUMN_SQL = {
     "messages_out": "kind = 'message' AND direction = 'out'",
     "meetings": "kind = 'meeting'",
     "proposals": "kind = 'proposal'",
-    "attempts": _TOUCH_OR_ATTEMPT,
+    "attempts": reply_attempt_sql(),
 }
 _SUM_SQL = {
     "talk_time": ("kind = 'call' AND status = 'answered'", "COALESCE(duration_s, 0)"),

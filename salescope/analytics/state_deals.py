@@ -14,6 +14,7 @@ from salescope.activities.models import Activity
 from salescope.deals.models import Deal, DealItem, Stage, StageChange
 
 from .models import DealFact
+from .terms import is_touch, touch_sql
 
 CLOSED_KINDS = ("won", "lost")
 
@@ -41,14 +42,6 @@ def stage_numbers(stages: Iterable[tuple[int, str, int]]) -> dict[int, int]:
 def _stages() -> tuple[dict[int, str], dict[int, int]]:
     rows = list(Stage.objects.order_by("pipeline_id", "position", "id").values_list("id", "kind", "pipeline_id"))
     return {row[0]: row[1] for row in rows}, stage_numbers(rows)
-
-
-def _is_touch(kind: str, direction: str, status: str) -> bool:
-    if kind == "call":
-        return status == "answered"
-    if kind in ("email", "message"):
-        return direction == "out"
-    return kind in ("proposal", "meeting")
 
 
 def deal_facts_refresh(deal_ids: Iterable[int]) -> None:
@@ -102,7 +95,7 @@ def deal_facts_refresh(deal_ids: Iterable[int]) -> None:
                 start_at=min([created_at, *(a[3] for a in activities)]),
                 touches=0
                 if closed_at is None
-                else sum(1 for k, d, s, at in activities if _is_touch(k, d, s) and at <= closed_at),
+                else sum(1 for k, d, s, at in activities if is_touch(k, d, s) and at <= closed_at),
                 products=len(products.get(deal_id, ())),
             )
         )
@@ -146,10 +139,7 @@ def rebuild_deal_facts() -> None:
     number = "CASE c.stage_id " + " ".join(f"WHEN {int(k)} THEN {int(v)}" for k, v in numbers.items()) + " ELSE 0 END"
     if not numbers:
         number = "0"
-    touch = (
-        "((x.kind = 'call' AND x.status = 'answered') OR (x.kind IN ('email', 'message') AND x.direction = 'out') "
-        "OR x.kind IN ('proposal', 'meeting'))"
-    )
+    touch = touch_sql("x")
     sql = (
         "WITH h AS (SELECT c.deal_id, c.stage_id, c.at, s.kind, "
         f"{number} AS number, "

@@ -404,7 +404,7 @@ def series(period: Period, owners: Iterable[int | None] | None, starts: list[dt.
         params,
     ):
         if mine(owner):
-            index = bucket(period.local_date(_instant(closed_at)))
+            index = bucket(period.local_date(db_instant(closed_at)))
             won[index] += 1
             revenue[index] += int(cents)
     where, params = _in(period, "p.paid_at")
@@ -414,7 +414,7 @@ def series(period: Period, owners: Iterable[int | None] | None, starts: list[dt.
         params,
     ):
         if mine(owner):
-            paid[bucket(period.local_date(_instant(paid_at)))] += int(cents)
+            paid[bucket(period.local_date(db_instant(paid_at)))] += int(cents)
     return {
         "revenue_won": [_money(c) for c in revenue],
         "deals_won": won,
@@ -423,7 +423,7 @@ def series(period: Period, owners: Iterable[int | None] | None, starts: list[dt.
     }
 
 
-def _instant(value: dt.datetime | str) -> dt.datetime:
+def db_instant(value: dt.datetime | str) -> dt.datetime:
     """A datetime from a raw query (SQLite gives the stored UTC text)."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
