@@ -258,3 +258,13 @@ def test_delays_with_microseconds_are_exact_on_the_fast_path(dept: Dept) -> None
     assert fast["users"]["u1"]["first_response_median_s"] == 899.999999
     assert fast["users"]["u1"]["first_response_sla_rate"] == 1.0
     assert fast == raw
+
+
+def test_every_metric_has_a_fast_path_value() -> None:
+    """A metric added to the registry must be given its value from the state too (rollups or summary)."""
+    from salescope.analytics.registry import METRICS
+    from salescope.analytics.rollups import ROLLUPS
+    from salescope.analytics.summary import VALUES
+
+    missing = [m.key for m in METRICS if m.key not in ROLLUPS and m.key not in VALUES and m.source != "reviews"]
+    assert missing == []
