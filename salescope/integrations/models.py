@@ -26,6 +26,7 @@ class RawEvent(models.Model):
     """What a provider sent, kept as received, for inspection and replay."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
         OK = "ok", _("processed")
         REJECTED = "rejected", _("rejected")
         ERROR = "error", _("error")
@@ -36,11 +37,13 @@ class RawEvent(models.Model):
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     error = models.TextField(_("error"), blank=True)
+    events = models.JSONField(_("events read from it"), default=list, blank=True)  # while queued (telephony)
 
     class Meta:
         verbose_name = _("raw event")
         verbose_name_plural = _("raw events")
         ordering = ["-received_at"]
+        indexes = [models.Index(fields=["id"], condition=models.Q(status="queued"), name="rawevent_queued")]
 
     def __str__(self) -> str:
         return f"{self.integration} {self.received_at:%Y-%m-%d %H:%M:%S}"

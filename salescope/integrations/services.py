@@ -27,16 +27,24 @@ def integration_configure(key: str, /, *, enabled: bool = True, **config: Any) -
 
 
 def raw_event_store(
-    *, integration: str, payload: str | bytes, headers: dict[str, str] | None = None, status: str, error: str = ""
+    *,
+    integration: str,
+    payload: str | bytes,
+    headers: dict[str, str] | None = None,
+    status: str,
+    error: str = "",
+    events: list[dict[str, Any]] | None = None,
+    received_at: Any = None,
 ) -> RawEvent:
     text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else payload
     event = RawEvent(
         integration=integration,
-        received_at=timezone.now(),
+        received_at=received_at or timezone.now(),
         payload=text,
         headers=headers or {},
         status=status,
         error=error,
+        events=events or [],
     )
     fields = _raw_event_fields()
     columns, values = ", ".join(f'"{f.column}"' for f in fields), ", ".join(["%s"] * len(fields))
@@ -58,16 +66,16 @@ _untold: dict[str, int] = {}  # events this process counted but could not write 
 _untold_lock = threading.Lock()  # a threaded worker serves several webhooks at once
 
 
-def integration_touch(key: str, *, error: str = "") -> None:
+def integration_touch(key: str, *, error: str = "", count: int = 1) -> None:
     """Record that an event arrived (and the error it caused, if any) for the status page.
 
-    Call it inside the transaction that handled the event. The integration row is a hot spot when many workers
-    take events at once: on PostgreSQL a worker that finds it locked by another does not wait but keeps its count
-    and adds it with its next touch (or at exit), so `events_received` is exact once the workers are idle and
-    never blocks ingestion. An error is always written at once (waiting for the row if need be)."""
+    Call it inside the transaction that handled the event (or `count` events). The integration row is a hot spot
+    when many workers take events at once: on PostgreSQL a worker that finds it locked by another does not wait
+    but keeps its count and adds it with its next touch (or at exit), so `events_received` is exact once the
+    workers are idle and never blocks ingestion. An error is always written at once (waiting for the row if need be)."""
     now = timezone.now()
     with _untold_lock:
-        count = _untold.pop(key, 0) + 1
+        count += _untold.pop(key, 0)
     if not error and connection.vendor == "postgresql":
         if _touch_unless_busy(key, now, count):
             return

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import IntEnum
+from typing import Any
 
 from salescope.core.phones import InvalidPhone, normalize_phone
 
@@ -70,6 +71,24 @@ class CallEvent:
                 raise EventError(name, "a time without a time zone")
         if len(self.extension) > 20:
             raise EventError("extension", "longer than 20 characters")
+
+    def as_record(self) -> dict[str, Any]:
+        """A JSON-ready form, kept with the queued raw event until a worker ingests it."""
+        record = asdict(self)
+        record["stage"] = int(self.stage)
+        for name in ("started_at", "answered_at", "ended_at"):
+            if record[name] is not None:
+                record[name] = record[name].isoformat()
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> CallEvent:
+        values = dict(record)
+        values["stage"] = Stage(values["stage"])
+        for name in ("started_at", "answered_at", "ended_at"):
+            if values.get(name) is not None:
+                values[name] = dt.datetime.fromisoformat(values[name])
+        return cls(**values)
 
 
 HIDDEN_NUMBERS = {"anonymous", "unknown", "private", "restricted", "unavailable"}

@@ -1,11 +1,10 @@
-"""The shared path of every telephony webhook: enabled? signed? readable? then ingest, log and touch."""
+"""The shared path of every telephony webhook: enabled? signed? readable? then queue it (queue.py)."""
 
 from __future__ import annotations
 
 import json
 import logging
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
@@ -16,8 +15,7 @@ from salescope.integrations.services import integration_touch, raw_event_store
 from .adapters import Adapter
 from .events import EventError
 from .lookups import config_of
-from .routing import Routing
-from .services import call_ingest
+from .queue import call_events_queue
 
 log = logging.getLogger(__name__)
 KEPT_HEADERS = ("Content-Type", "User-Agent", "Signature", "X-Salescope-Signature", "X-Forwarded-For")
@@ -50,15 +48,7 @@ def webhook_handle(request: HttpRequest, adapter: Adapter) -> HttpResponse:
         return JsonResponse({"error": "bad signature"}, status=403)
     received_at = timezone.now()
     try:
-        routing = Routing.from_config(config)
         events = adapter.parse(request, config, received_at)
-        with transaction.atomic():
-            for event in events:
-                call_ingest(event, routing=routing, received_at=received_at)
-            raw_event_store(
-                integration=key, payload=_payload(request), headers=_headers(request), status=RawEvent.Status.OK
-            )
-            integration_touch(key)  # last: the integration row is locked only until the commit
     except (EventError, ServiceError, ValueError) as exc:
         reason = str(exc)
         raw_event_store(
@@ -70,4 +60,7 @@ def webhook_handle(request: HttpRequest, adapter: Adapter) -> HttpResponse:
         )
         integration_touch(key, error=reason)
         return JsonResponse({"error": reason}, status=400)
+    call_events_queue(
+        integration=key, payload=_payload(request), headers=_headers(request), events=events, received_at=received_at
+    )
     return HttpResponse(json.dumps({"ok": True, "events": len(events)}), content_type="application/json")

@@ -64,10 +64,11 @@ def test_a_known_clients_call_costs_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as duplicate:
         assert hook(client, **end) == 200
     sql = statements(queries)
-    # The call (PostgreSQL: one upsert that locks it; SQLite: insert-or-ignore, then select), the activity update,
-    # the open callbacks this call answers, the call update, the raw log, the status touch.
-    assert len(sql) == {"postgresql": 6, "sqlite": 7}[connection.vendor], "\n".join(sql)
-    assert len(statements(duplicate)) == {"postgresql": 3, "sqlite": 4}[connection.vendor]
+    # Accepting: the queued raw event. Processing (inline here, in the queue worker in production): the batch, the
+    # call (PostgreSQL: one upsert that locks it; SQLite: insert-or-ignore, then select), the activity update, the
+    # open callbacks this call answers, the call update, the batch marked processed, the status touch.
+    assert len(sql) == {"postgresql": 8, "sqlite": 9}[connection.vendor], "\n".join(sql)
+    assert len(statements(duplicate)) == {"postgresql": 5, "sqlite": 6}[connection.vendor]
     assert Activity.objects.get(external_id="q1").status == "answered"
 
 

@@ -1,4 +1,4 @@
-"""`salescope run`: migrate, then serve with gunicorn together with the Huey consumer."""
+"""`salescope run`: migrate, then serve with gunicorn together with the Huey consumer and the call queue worker."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("SALESCOPE_PORT", "8000")))
         default_workers = min(2 * (os.cpu_count() or 1) + 1, 9)  # gunicorn's rule of thumb for sync workers
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", default_workers)))
-        parser.add_argument("--no-worker", action="store_true", help="do not start the Huey consumer")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start the Huey consumer and the call queue worker"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -49,6 +51,7 @@ class Command(BaseCommand):
         ]
         if not options["no_worker"]:
             processes.append(subprocess.Popen([sys.executable, "-m", "salescope.cli", "run_huey", "--quiet"], env=env))
+            processes.append(subprocess.Popen([sys.executable, "-m", "salescope.cli", "telephony_queue"], env=env))
         self.stdout.write(f"Salescope is running at http://{bind}/  (data: {settings.DATA_DIR}; Ctrl+C stops it)")
         self.stdout.flush()
 
