@@ -59,24 +59,6 @@ class ReplyFact(models.Model):
         return f"activity {self.activity_id} replied by {self.reply_id}"
 
 
-class DealResponse(models.Model):
-    """A deal (lead) with the first reply attempt to its contact at or after its creation."""
-
-    deal = models.OneToOneField(
-        "deals.Deal", primary_key=True, on_delete=models.CASCADE, related_name="analytics_response"
-    )
-    contact_id = models.BigIntegerField()
-    created_at = models.DateTimeField()
-    response_id = models.BigIntegerField(null=True)
-    response_at = models.DateTimeField(null=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["contact_id", "created_at"], name="dealresponse_contact")]
-
-    def __str__(self) -> str:
-        return f"deal {self.deal_id} answered by {self.response_id}"
-
-
 class FirstTouch(models.Model):
     """A touch made at its contact's first touch instant (several when tied)."""
 
@@ -96,9 +78,23 @@ class FirstTouch(models.Model):
 
 
 class DealFact(models.Model):
-    """A deal's stage history and linked activities read as of the latest write (see state_deals.py)."""
+    """A deal as the report reads it, as of the latest write (see state_deals.py): what its stage history and
+    linked activities say, its first response, and copies of the deal's and its contact's fields the report
+    groups by, so that a period's leads and closed deals are each one index-only scan."""
 
     deal = models.OneToOneField("deals.Deal", primary_key=True, on_delete=models.CASCADE, related_name="analytics_fact")
+    # copies: the deal's owner, pipeline, contact, created_at, amount (in cents), loss reason; the contact's source
+    owner_id = models.BigIntegerField(null=True)
+    pipeline_id = models.BigIntegerField()
+    contact_id = models.BigIntegerField()
+    created_at = models.DateTimeField()
+    amount_cents = models.BigIntegerField()
+    loss_reason = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=100, blank=True)
+    campaign = models.CharField(max_length=300, blank=True)
+    # the first reply attempt to the contact at or after created_at
+    response_id = models.BigIntegerField(null=True)
+    response_at = models.DateTimeField(null=True)
     current_kind = models.CharField(max_length=4, blank=True)  # kind of the current stage; "" without history
     closed_at = models.DateTimeField(null=True)  # won or lost: the time of the last stage change
     reach = models.IntegerField(default=0)  # funnel number of the highest stage ever reached
@@ -110,7 +106,40 @@ class DealFact(models.Model):
     is_repeat = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["closed_at"], name="dealfact_closed")]
+        indexes = [
+            # PostgreSQL reads a period's leads and closed deals from these indexes alone (INCLUDE)
+            models.Index(
+                fields=["created_at"],
+                include=[
+                    "owner_id",
+                    "pipeline_id",
+                    "reach",
+                    "current_kind",
+                    "amount_cents",
+                    "response_at",
+                    "contact_id",
+                    "source",
+                    "campaign",
+                ],
+                name="dealfact_created",
+            ),
+            models.Index(
+                fields=["closed_at"],
+                include=[
+                    "owner_id",
+                    "current_kind",
+                    "amount_cents",
+                    "products",
+                    "is_repeat",
+                    "start_at",
+                    "touches",
+                    "lost_at_stage_id",
+                    "loss_reason",
+                ],
+                name="dealfact_closed",
+            ),
+            models.Index(fields=["contact_id", "created_at"], name="dealfact_contact"),
+        ]
 
     def __str__(self) -> str:
         return f"deal {self.deal_id}: {self.current_kind or 'no stage'}"

@@ -18,7 +18,7 @@ from salescope.activities.models import Activity
 from salescope.deals.models import Deal
 
 from . import state_activity, terms
-from .models import CallbackFact, DealFact, DealResponse, FirstTouch, ReplyFact
+from .models import CallbackFact, DealFact, FirstTouch, ReplyFact
 from .queries import REPLY_ATTEMPT_Q
 from .state_callbacks import (
     callback_facts_refresh,
@@ -26,7 +26,7 @@ from .state_callbacks import (
     rebuild_callback_facts,
 )
 from .state_days import add_activity, rebuild_days, upsert_statement
-from .state_deals import deal_fact_created, deal_facts_refresh, rebuild_deal_facts
+from .state_deals import contact_fields_changed, deal_fact_created, deal_facts_refresh, rebuild_deal_facts
 from .state_reviews import rebuild_review_facts, review_facts_refresh
 from .summary import db_instant
 
@@ -91,29 +91,12 @@ def activity_recorded(activity: Activity) -> None:
 
 def deal_created(deal: Deal) -> None:
     """Account for a new deal (call inside the writing transaction)."""
-    deal_response_write(deal)
     deal_fact_created(deal)
 
 
-def deal_response_write(deal: Deal) -> None:
-    """The deal's first response: the first reply attempt to its contact at or after its creation."""
-    contact_id = deal.contact_id
-    assert contact_id is not None  # a deal always has a contact
-    response = (
-        Activity.objects.filter(REPLY_ATTEMPT_Q, contact_id=contact_id, started_at__gte=deal.created_at)
-        .order_by("started_at", "id")
-        .values_list("id", "started_at")
-        .first()
-    )
-    DealResponse.objects.update_or_create(
-        deal_id=deal.pk,
-        defaults={
-            "contact_id": contact_id,
-            "created_at": deal.created_at,
-            "response_id": response[0] if response else None,
-            "response_at": response[1] if response else None,
-        },
-    )
+def contact_changed(contact_id: int) -> None:
+    """Account for a change of the contact's source or campaign (copied onto its deals' facts)."""
+    contact_fields_changed(contact_id)
 
 
 def deal_stage_changed(deal_id: int) -> None:
@@ -157,10 +140,12 @@ def recompute_contact_responses(contact_id: int) -> None:
         .order_by("started_at", "id")
         .values_list("id", "started_at")
     ]
-    for response in DealResponse.objects.filter(contact_id=contact_id):
-        first = next(((i, t) for i, t in attempts if t >= response.created_at), None)
-        response.response_id, response.response_at = first if first else (None, None)
-        response.save(update_fields=["response_id", "response_at"])
+    for deal_id, created_at, *response in DealFact.objects.filter(contact_id=contact_id).values_list(
+        "deal_id", "created_at", "response_id", "response_at"
+    ):
+        first = next(((i, t) for i, t in attempts if t >= created_at), (None, None))
+        if tuple(response) != first:
+            DealFact.objects.filter(deal_id=deal_id).update(response_id=first[0], response_at=first[1])
 
 
 def activity_changed(before: ActivityState, activity: Activity) -> None:
@@ -259,11 +244,9 @@ def rebuild() -> None:
 
 
 def rebuild_activity_state() -> None:
-    """The tables of migration 0004: daily rollups, reply facts, first responses, first touches."""
+    """The activity tables: daily rollups, reply facts, first touches."""
     ReplyFact.objects.all().delete()
-    DealResponse.objects.all().delete()
     FirstTouch.objects.all().delete()
-    _rebuild_responses_sql()
     _rebuild_first_touches_sql()
     rebuild_days()
     _rebuild_replies_sql()
@@ -281,27 +264,6 @@ def _rebuild_first_touches_sql() -> None:
             "AND a.contact_id IS NOT NULL GROUP BY a.contact_id) f "
             f"ON f.contact_id = a.contact_id AND a.started_at = f.first WHERE {_TOUCH_SQL}"
         )
-
-
-def _rebuild_responses_sql() -> None:
-    first = (
-        "(SELECT b.{col} FROM activities_activity b WHERE b.contact_id = d.contact_id "
-        f"AND b.started_at >= d.created_at AND {_REPLY_ATTEMPT_SQL} ORDER BY b.started_at, b.id LIMIT 1)"
-    )
-    if connection.vendor == "postgresql":
-        sql = (
-            "INSERT INTO analytics_dealresponse (deal_id, contact_id, created_at, response_id, response_at) "
-            "SELECT d.id, d.contact_id, d.created_at, r.id, r.started_at FROM deals_deal d LEFT JOIN LATERAL "
-            f"{first.format(col='id, b.started_at')} r ON true"
-        )
-    else:
-        sql = (
-            "INSERT INTO analytics_dealresponse (deal_id, contact_id, created_at, response_id, response_at) "
-            f"SELECT d.id, d.contact_id, d.created_at, {first.format(col='id')}, {first.format(col='started_at')} "
-            "FROM deals_deal d"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
 
 
 def _rebuild_replies_sql() -> None:

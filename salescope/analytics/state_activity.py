@@ -72,7 +72,7 @@ def statements(state: ActivityState) -> list[Statement]:
         later, params = _earlier_than("response_at", "response_id", state)
         found.append(
             (
-                "UPDATE analytics_dealresponse SET response_id = %s, response_at = %s "
+                "UPDATE analytics_dealfact SET response_id = %s, response_at = %s "
                 f"WHERE contact_id = %s AND created_at <= %s AND {later}",
                 [state.id, at, contact, at, *params],
             )

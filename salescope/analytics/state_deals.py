@@ -7,14 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 
 from salescope.activities.models import Activity
+from salescope.contacts.models import Contact
 from salescope.deals.models import Deal, DealItem, Stage, StageChange
 
 from .models import DealFact
-from .terms import is_touch, touch_sql
+from .queries import REPLY_ATTEMPT_Q
+from .terms import is_touch, reply_attempt_sql, touch_sql
 
 CLOSED_KINDS = ("won", "lost")
 
@@ -72,12 +75,31 @@ def deal_facts_refresh(deal_ids: Iterable[int]) -> None:
     products: dict[int, set[int]] = defaultdict(set)
     for deal_id, product_id in DealItem.objects.filter(deal_id__in=ids).values_list("deal_id", "product_id"):
         products[deal_id].add(product_id)
+    deals = list(
+        Deal.objects.filter(pk__in=ids).values_list(
+            "id",
+            "contact_id",
+            "created_at",
+            "owner_id",
+            "pipeline_id",
+            "amount",
+            "loss_reason",
+            "contact__source",
+            "contact__campaign",
+        )
+    )
+    attempts: dict[int, list[tuple[int, dt.datetime]]] = defaultdict(list)  # contact → its reply attempts in order
+    for contact_id, activity_id, started_at in (
+        Activity.objects.filter(REPLY_ATTEMPT_Q, contact_id__in={row[1] for row in deals})
+        .order_by("started_at", "id")
+        .values_list("contact_id", "id", "started_at")
+    ):
+        attempts[contact_id].append((activity_id, started_at))
     facts = []
     contact_of: dict[int, tuple[int, dt.datetime]] = {}
-    for deal_id, contact_id, created_at in Deal.objects.filter(pk__in=ids).values_list(
-        "id", "contact_id", "created_at"
-    ):
+    for deal_id, contact_id, created_at, owner_id, pipeline_id, amount, loss_reason, source, campaign in deals:
         contact_of[deal_id] = (contact_id, created_at)
+        response = next(((i, t) for i, t in attempts[contact_id] if t >= created_at), (None, None))
         history = histories.get(deal_id, [])
         current = kinds[history[-1][0]] if history else ""
         closed_at = history[-1][1] if current in CLOSED_KINDS else None
@@ -88,6 +110,16 @@ def deal_facts_refresh(deal_ids: Iterable[int]) -> None:
         facts.append(
             DealFact(
                 deal_id=deal_id,
+                owner_id=owner_id,
+                pipeline_id=pipeline_id,
+                contact_id=contact_id,
+                created_at=created_at,
+                amount_cents=cents(amount),
+                loss_reason=loss_reason or "",
+                source=source or "",
+                campaign=campaign or "",
+                response_id=response[0],
+                response_at=response[1],
                 current_kind=current,
                 closed_at=closed_at,
                 reach=max((numbers[s] for s, _ in history), default=0),
@@ -118,16 +150,44 @@ def deal_fact_created(deal: Deal) -> None:
         return
     _, numbers = _stages()
     won_before = DealFact.objects.filter(
-        deal__contact_id=deal.contact_id, current_kind="won", closed_at__lt=deal.created_at
+        contact_id=deal.contact_id, current_kind="won", closed_at__lt=deal.created_at
     ).exclude(deal_id=deal.pk)
+    response = (
+        Activity.objects.filter(REPLY_ATTEMPT_Q, contact_id=deal.contact_id, started_at__gte=deal.created_at)
+        .order_by("started_at", "id")
+        .values_list("id", "started_at")
+        .first()
+    ) or (None, None)
+    source, campaign = Contact.objects.filter(pk=deal.contact_id).values_list("source", "campaign").get()
     DealFact.objects.create(
         deal_id=deal.pk,
+        owner_id=deal.owner_id,
+        pipeline_id=deal.pipeline_id,
+        contact_id=deal.contact_id,
+        created_at=deal.created_at,
+        amount_cents=cents(deal.amount),
+        loss_reason=deal.loss_reason or "",
+        source=source or "",
+        campaign=campaign or "",
+        response_id=response[0],
+        response_at=response[1],
         current_kind=stage.kind,
         reach=numbers.get(stage.pk, 0),
         start_at=deal.created_at,
         products=DealItem.objects.filter(deal_id=deal.pk).values("product_id").distinct().count(),
         is_repeat=won_before.exists(),
     )
+
+
+def contact_fields_changed(contact_id: int) -> None:
+    """The contact's source or campaign changed: its deals' copies follow."""
+    source, campaign = Contact.objects.filter(pk=contact_id).values_list("source", "campaign").get()
+    DealFact.objects.filter(contact_id=contact_id).update(source=source or "", campaign=campaign or "")
+
+
+def cents(amount: Decimal | None) -> int:
+    """Whole cents, as the report's SQL rounds them (amounts have two decimal places)."""
+    return int((amount or Decimal(0)).scaleb(2).to_integral_value(ROUND_HALF_UP))
 
 
 # --------------------------------------------------------------------------- bulk
@@ -155,22 +215,32 @@ def rebuild_deal_facts() -> None:
         "touches AS (SELECT x.deal_id, COUNT(*) AS n FROM activities_activity x JOIN last l ON l.deal_id = x.deal_id "
         f"WHERE l.kind IN ('won', 'lost') AND x.started_at <= l.at AND {touch} GROUP BY x.deal_id), "
         "products AS (SELECT deal_id, COUNT(DISTINCT product_id) AS n FROM deals_dealitem GROUP BY deal_id) "
-        "INSERT INTO analytics_dealfact (deal_id, current_kind, closed_at, reach, lost_at_stage_id, start_at, touches, "
+        "INSERT INTO analytics_dealfact (deal_id, owner_id, pipeline_id, contact_id, created_at, amount_cents, "
+        "loss_reason, source, campaign, current_kind, closed_at, reach, lost_at_stage_id, start_at, touches, "
         "products, is_repeat) "
-        "SELECT d.id, COALESCE(l.kind, ''), CASE WHEN l.kind IN ('won', 'lost') THEN l.at END, "
+        "SELECT d.id, d.owner_id, d.pipeline_id, d.contact_id, d.created_at, CAST(ROUND(d.amount * 100) AS BIGINT), "
+        "COALESCE(d.loss_reason, ''), COALESCE(ct.source, ''), COALESCE(ct.campaign, ''), "
+        "COALESCE(l.kind, ''), CASE WHEN l.kind IN ('won', 'lost') THEN l.at END, "
         "COALESCE(r.reach, 0), CASE WHEN l.kind = 'lost' THEN la.stage_id END, "
         "CASE WHEN f.first IS NOT NULL AND f.first < d.created_at THEN f.first ELSE d.created_at END, "
-        "COALESCE(t.n, 0), COALESCE(p.n, 0), FALSE FROM deals_deal d LEFT JOIN last l ON l.deal_id = d.id "
+        "COALESCE(t.n, 0), COALESCE(p.n, 0), FALSE FROM deals_deal d JOIN contacts_contact ct ON ct.id = d.contact_id "
+        "LEFT JOIN last l ON l.deal_id = d.id "
         "LEFT JOIN reach r ON r.deal_id = d.id LEFT JOIN lost_at la ON la.deal_id = d.id "
         "LEFT JOIN firsts f ON f.deal_id = d.id LEFT JOIN touches t ON t.deal_id = d.id "
         "LEFT JOIN products p ON p.deal_id = d.id"
     )
     repeat = (
-        "UPDATE analytics_dealfact SET is_repeat = TRUE WHERE deal_id IN (SELECT d.id FROM deals_deal d "
-        "JOIN deals_deal d2 ON d2.contact_id = d.contact_id AND d2.id <> d.id "
-        "JOIN analytics_dealfact f2 ON f2.deal_id = d2.id "
-        "WHERE f2.current_kind = 'won' AND f2.closed_at < d.created_at)"
+        "UPDATE analytics_dealfact SET is_repeat = TRUE WHERE deal_id IN (SELECT f.deal_id FROM analytics_dealfact f "
+        "JOIN analytics_dealfact f2 ON f2.contact_id = f.contact_id AND f2.deal_id <> f.deal_id "
+        "WHERE f2.current_kind = 'won' AND f2.closed_at < f.created_at)"
+    )
+    response = (  # the first reply attempt to the contact at or after the deal's creation
+        "UPDATE analytics_dealfact SET (response_id, response_at) = (SELECT b.id, b.started_at "
+        "FROM activities_activity b WHERE b.contact_id = analytics_dealfact.contact_id "
+        f"AND b.started_at >= analytics_dealfact.created_at AND {reply_attempt_sql('b')} "
+        "ORDER BY b.started_at, b.id LIMIT 1)"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
         cursor.execute(repeat)
+        cursor.execute(response)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from salescope.activities.models import Activity
+from salescope.contacts.models import Contact
 from salescope.deals.models import Deal
 from salescope.followups.models import Task
 from salescope.quality.models import QAReview
@@ -28,6 +29,8 @@ def before_edit(record: Any) -> Any:
         return state.snapshot(Activity.objects.get(pk=record.pk))
     if isinstance(record, Deal):
         return Deal.objects.filter(pk=record.pk).values_list("contact_id", flat=True).first()
+    if isinstance(record, Contact):
+        return record.pk
     if isinstance(record, QAReview):
         return QAReview.objects.filter(pk=record.pk).values_list("activity_id", flat=True).first()
     return None
@@ -43,8 +46,9 @@ def after_save(record: Any, before: Any) -> None:
         if before is None:
             state.deal_created(record)
             return
-        state.deal_response_write(record)  # for its contact now
         deal_facts_refresh([record.pk, *_deals_of(before)])
+    elif isinstance(record, Contact) and before is not None:
+        state.contact_changed(record.pk)
     elif isinstance(record, Task):
         callback_facts_refresh([record.pk])
     elif isinstance(record, QAReview):

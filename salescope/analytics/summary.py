@@ -172,18 +172,16 @@ def load(period: Period) -> Summary:
     for owner, contact in _rows(f"SELECT DISTINCT user_id, contact_id FROM analytics_firsttouch WHERE {where}", params):
         of(owner).contacts.add(contact)
 
-    where, params = _in(period, "d.created_at")
-    lead_delay = _micros("d.created_at", "r.response_at")
+    where, params = _in(period, "created_at")
+    lead_delay = _micros("created_at", "response_at")
     funnel: dict[tuple[int | None, int, int], int] = defaultdict(int)
     lead_groups: list[LeadGroup] = []
-    won = "f.current_kind = 'won'"
+    won = "current_kind = 'won'"
     for owner, pipeline, reach, source, campaign, n, sla, won_n, won_cents in _rows(
-        "SELECT d.owner_id, d.pipeline_id, f.reach, COALESCE(c.source, ''), COALESCE(c.campaign, ''), COUNT(*), "
-        f"SUM(CASE WHEN r.response_at IS NOT NULL AND {lead_delay} <= {SLA_US} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {won} THEN 1 ELSE 0 END), SUM(CASE WHEN {won} THEN {_cents('d.amount')} ELSE 0 END) "
-        "FROM deals_deal d JOIN analytics_dealresponse r ON r.deal_id = d.id "
-        "JOIN analytics_dealfact f ON f.deal_id = d.id JOIN contacts_contact c ON c.id = d.contact_id "
-        f"WHERE {where} GROUP BY d.owner_id, d.pipeline_id, f.reach, COALESCE(c.source, ''), COALESCE(c.campaign, '')",
+        "SELECT owner_id, pipeline_id, reach, source, campaign, COUNT(*), "
+        f"SUM(CASE WHEN response_at IS NOT NULL AND {lead_delay} <= {SLA_US} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {won} THEN 1 ELSE 0 END), SUM(CASE WHEN {won} THEN amount_cents ELSE 0 END) "
+        f"FROM analytics_dealfact WHERE {where} GROUP BY owner_id, pipeline_id, reach, source, campaign",
         params,
     ):
         partial = of(owner)
@@ -195,15 +193,12 @@ def load(period: Period) -> Summary:
     customers = [
         Customer(*row)
         for row in _rows(
-            "SELECT DISTINCT d.owner_id, COALESCE(c.source, ''), COALESCE(c.campaign, ''), d.contact_id "
-            "FROM deals_deal d JOIN analytics_dealfact f ON f.deal_id = d.id "
-            f"JOIN contacts_contact c ON c.id = d.contact_id WHERE {where} AND {won}",
+            f"SELECT DISTINCT owner_id, source, campaign, contact_id FROM analytics_dealfact WHERE {where} AND {won}",
             params,
         )
     ]
     for owner, us in _rows(
-        f"SELECT d.owner_id, {lead_delay} FROM deals_deal d JOIN analytics_dealresponse r ON r.deal_id = d.id "
-        f"WHERE {where} AND r.response_at IS NOT NULL",
+        f"SELECT owner_id, {lead_delay} FROM analytics_dealfact WHERE {where} AND response_at IS NOT NULL",
         params,
     ):
         of(owner).lead_delays.append(int(us))
@@ -241,13 +236,12 @@ def _load_callbacks(period: Period, of: Callable[[int | None], Partial]) -> None
 
 
 def _load_closed(period: Period, of: Callable[[int | None], Partial]) -> None:
-    where, params = _in(period, "f.closed_at")
-    closed = f"FROM analytics_dealfact f JOIN deals_deal d ON d.id = f.deal_id WHERE {where}"
-    cents = _cents("d.amount")
+    where, params = _in(period, "closed_at")
+    closed = f"FROM analytics_dealfact WHERE {where}"
     for owner, won, revenue, multi, repeat, repeat_cents in _rows(
-        f"SELECT d.owner_id, COUNT(*), SUM({cents}), SUM(CASE WHEN f.products >= 2 THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN f.is_repeat THEN 1 ELSE 0 END), SUM(CASE WHEN f.is_repeat THEN {cents} ELSE 0 END) "
-        f"{closed} AND f.current_kind = 'won' GROUP BY d.owner_id",
+        "SELECT owner_id, COUNT(*), SUM(amount_cents), SUM(CASE WHEN products >= 2 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN is_repeat THEN 1 ELSE 0 END), SUM(CASE WHEN is_repeat THEN amount_cents ELSE 0 END) "
+        f"{closed} AND current_kind = 'won' GROUP BY owner_id",
         params,
     ):
         partial = of(owner)
@@ -257,21 +251,21 @@ def _load_closed(period: Period, of: Callable[[int | None], Partial]) -> None:
         partial.repeat += int(repeat)
         partial.repeat_cents += int(repeat_cents)
     for owner, cycle, touches in _rows(
-        f"SELECT d.owner_id, {_micros('f.start_at', 'f.closed_at')}, f.touches {closed} AND f.current_kind = 'won'",
+        f"SELECT owner_id, {_micros('start_at', 'closed_at')}, touches {closed} AND current_kind = 'won'",
         params,
     ):
         partial = of(owner)
         partial.cycles.append(int(cycle))
         partial.touches.append(touches)
-    for owner, stage, reason, n in _rows(
-        "SELECT d.owner_id, COALESCE(s.ref, ''), COALESCE(d.loss_reason, ''), COUNT(*) FROM analytics_dealfact f "
-        "JOIN deals_deal d ON d.id = f.deal_id LEFT JOIN deals_stage s ON s.id = f.lost_at_stage_id "
-        f"WHERE {where} AND f.current_kind = 'lost' GROUP BY d.owner_id, s.ref, d.loss_reason",
+    stage_refs = dict(_rows("SELECT id, ref FROM deals_stage", []))
+    for owner, stage_id, reason, n in _rows(
+        f"SELECT owner_id, lost_at_stage_id, loss_reason, COUNT(*) {closed} AND current_kind = 'lost' "
+        "GROUP BY owner_id, lost_at_stage_id, loss_reason",
         params,
     ):
         partial = of(owner)
         partial.lost += n
-        partial.lost_by_stage[stage] += n
+        partial.lost_by_stage[stage_refs.get(stage_id, "")] += n
         partial.lost_by_reason[reason] += n
 
 
@@ -397,10 +391,9 @@ def series(period: Period, owners: Iterable[int | None] | None, starts: list[dt.
             calls["calls_out"][index] += calls_out
             calls["calls_in_missed"][index] += missed
     won, revenue, paid = [0] * size, [0] * size, [0] * size
-    where, params = _in(period, "f.closed_at")
+    where, params = _in(period, "closed_at")
     for owner, closed_at, cents in _rows(
-        f"SELECT d.owner_id, f.closed_at, {_cents('d.amount')} FROM analytics_dealfact f "
-        f"JOIN deals_deal d ON d.id = f.deal_id WHERE {where} AND f.current_kind = 'won'",
+        f"SELECT owner_id, closed_at, amount_cents FROM analytics_dealfact WHERE {where} AND current_kind = 'won'",
         params,
     ):
         if mine(owner):

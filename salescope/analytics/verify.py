@@ -8,15 +8,24 @@ from typing import Any
 from django.db import transaction
 
 from . import state
-from .models import CallbackFact, DealFact, DealResponse, FirstTouch, ReplyFact, ReviewFact, UserDay
+from .models import CallbackFact, DealFact, FirstTouch, ReplyFact, ReviewFact, UserDay
 from .report import build_report
 from .state_days import COLUMNS
 
 _DAY_FIELDS = ("user_id", "day", *COLUMNS)
-_RESPONSE_FIELDS = ("deal_id", "contact_id", "created_at", "response_id", "response_at")
 _REPLY_FIELDS = ("activity_id", "user_id", "contact_id", "missed_call", "at", "reply_id", "reply_at")
 _DEAL_FIELDS = (
     "deal_id",
+    "owner_id",
+    "pipeline_id",
+    "contact_id",
+    "created_at",
+    "amount_cents",
+    "loss_reason",
+    "source",
+    "campaign",
+    "response_id",
+    "response_at",
     "current_kind",
     "closed_at",
     "reach",
@@ -27,7 +36,7 @@ _DEAL_FIELDS = (
     "is_repeat",
 )
 _CALLBACK_FIELDS = ("task_id", "user_id", "client_id", "created_at", "due_at", "deadline", "call_at")
-_NAMES = ("activity day", "reply fact", "deal response", "first touch", "deal fact", "callback fact", "review fact")
+_NAMES = ("activity day", "reply fact", "first touch", "deal fact", "callback fact", "review fact")
 
 
 class _Rollback(Exception):
@@ -41,12 +50,11 @@ def _state_rows() -> tuple[Rows, ...]:
     # a day emptied by changes (every counter 0) is the same as no row
     days = {row for row in UserDay.objects.values_list(*_DAY_FIELDS) if any(row[2:])}
     replies = set(ReplyFact.objects.values_list(*_REPLY_FIELDS))
-    responses = set(DealResponse.objects.values_list(*_RESPONSE_FIELDS))
     touches = set(FirstTouch.objects.values_list("activity_id", "contact_id", "user_id", "at"))
     deals = set(DealFact.objects.values_list(*_DEAL_FIELDS))
     callbacks = set(CallbackFact.objects.values_list(*_CALLBACK_FIELDS))
     reviews = set(ReviewFact.objects.values_list("review_id", "user_id", "call_started_at"))
-    return days, replies, responses, touches, deals, callbacks, reviews
+    return days, replies, touches, deals, callbacks, reviews
 
 
 def state_differences(limit: int = 20) -> list[str]:

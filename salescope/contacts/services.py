@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from salescope.accounts.models import User
+from salescope.analytics import state as analytics_state
 from salescope.core.errors import ServiceError
 from salescope.core.phones import InvalidPhone, normalize_phone
 from salescope.core.refs import new_ref
@@ -103,6 +104,8 @@ def contact_fill_blanks(
         Contact.objects.filter(pk=contact.pk).update(**blanks)
         for name, value in blanks.items():
             setattr(contact, name, value)
+        if {"source", "campaign"} & set(blanks):
+            analytics_state.contact_changed(contact.pk)
     known_numbers = set(contact.phones.values_list("number", flat=True))
     position = len(known_numbers)
     for number in _normalized_phones(phones):

@@ -1,16 +1,8 @@
-"""Build the whole analytics state from the data already in the database.
-
-It runs the current rebuild code: a later change of the state tables must make this a no-op and build the
-state in its own, last migration (as this one replaced 0004).
+"""Once built the whole analytics state; now a no-op: the state tables changed in 0007/0008 and 0009 builds
+the state with the current code (a migration that runs the rebuild must stay the last one of the state).
 """
 
 from django.db import migrations
-
-
-def build(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from salescope.analytics.state import rebuild
-
-    rebuild()
 
 
 class Migration(migrations.Migration):
@@ -20,4 +12,4 @@ class Migration(migrations.Migration):
         ("quality", "0002_alter_qareview_at"),
     ]
 
-    operations = [migrations.RunPython(build, migrations.RunPython.noop)]
+    operations: list[migrations.operations.base.Operation] = []

@@ -76,3 +76,30 @@ def test_back_office_edits_keep_the_state(dept: Dept) -> None:
 
     activities.delete_queryset(request, Activity.objects.filter(pk=call.pk))
     _assert_state_is_right()
+
+
+@pytest.mark.django_db
+def test_a_clients_source_filled_in_later_moves_their_leads_to_that_source(dept: Dept) -> None:
+    from salescope.analytics.report import build_report
+    from salescope.contacts.models import Contact
+    from salescope.contacts.services import contact_fill_blanks
+
+    client = dept.contact("c1")
+    Contact.objects.filter(pk=client.pk).update(source="", campaign="")
+    client.refresh_from_db()
+    dept.deal("d1", client, dept.u1, "2026-03-02 09:00")
+
+    def sources() -> list[str]:
+        report = build_report(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31), as_of=at("2026-04-10"))
+        return sorted(source for source, row in report["sources"].items() if row["leads"])
+
+    assert sources() == [""]
+    contact_fill_blanks(client, source="yandex_direct", campaign="spring")  # a web form told us later
+    assert sources() == ["yandex_direct"]
+    _assert_state_is_right()
+
+    request = _request(dept)
+    client.source = "seo"
+    admin.site._registry[Contact].save_model(request, client, None, change=True)
+    assert sources() == ["seo"]
+    _assert_state_is_right()
