@@ -14,7 +14,7 @@ from .facts import DayRow, Facts, LeadItem, SpendItem
 from .registry import PLAN_METRICS, Metric, group_metrics
 from .rollups import ROLLUPS
 from .summary import VALUES as SUMMARY_VALUES
-from .summary import Customer, LeadGroup, Partial, quality_value
+from .summary import Customers, LeadGroup, Partial, quality_value
 
 Owners = Collection[int | None] | None  # None: every record (the whole department)
 
@@ -189,10 +189,10 @@ class Engine:
         for group in self.facts.summary.lead_groups:
             if allowed is None or group.owner in allowed:
                 groups[group.source].append(group)
-        customers: dict[str, list[Customer]] = defaultdict(list)
-        for customer in self.facts.summary.customers:
-            if allowed is None or customer.owner in allowed:
-                customers[customer.source].append(customer)
+        customers: dict[str, list[Customers]] = defaultdict(list)
+        for found in self.facts.summary.customers:
+            if allowed is None or found.owner in allowed:
+                customers[found.source].append(found)
         spend = self.facts.spend
 
         def block(source: str, campaign: str | None) -> dict[str, Any]:
@@ -201,7 +201,7 @@ class Engine:
                 sum(g.leads for g in mine),
                 sum(g.won for g in mine),
                 sum(g.won_cents for g in mine),
-                len({c.contact_id for c in customers[source] if campaign in (None, c.campaign)}),
+                len({i for c in customers[source] if campaign in (None, c.campaign) for i in c.contact_ids}),
                 [r for r in spend if r.source == source and campaign in (None, r.campaign)],
             )
 

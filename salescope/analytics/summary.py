@@ -66,6 +66,13 @@ class Partial:
             else:
                 setattr(self, name, mine + value)
 
+    def sort(self) -> None:
+        """Sort the value lists in place, once: the medians then read sorted lists, and pooling sorted lists
+        leaves sorted runs that sort in little more than a merge."""
+        for value in self.__dict__.values():
+            if isinstance(value, list):
+                value.sort()
+
 
 @dataclass(frozen=True, slots=True)
 class LeadGroup:
@@ -80,13 +87,13 @@ class LeadGroup:
 
 
 @dataclass(frozen=True, slots=True)
-class Customer:
-    """A contact with a currently won lead in P, by the lead's owner, source and campaign."""
+class Customers:
+    """The contacts with a currently won lead in P, of one lead owner, source and campaign."""
 
     owner: int | None
     source: str
     campaign: str
-    contact_id: int
+    contact_ids: list[int]
 
 
 @dataclass
@@ -95,13 +102,14 @@ class Summary:
     partials: dict[int | None, Partial]
     funnel_counts: dict[tuple[int | None, int, int], int]  # (owner, pipeline id, reach) → leads
     lead_groups: list[LeadGroup]
-    customers: list[Customer]
+    customers: list[Customers]
 
     def pool(self, owners: Iterable[int | None] | None) -> Partial:
         pooled = Partial()
         for owner, partial in self.partials.items():
             if owners is None or owner in owners:
                 pooled.add(partial)
+        pooled.sort()
         return pooled
 
 
@@ -129,6 +137,29 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _sorted_lists(
+    sql: str, params: list[Any], *, keys: int, lists: int = 1
+) -> list[tuple[tuple[Any, ...], tuple[list[int], ...]]]:
+    """Group the rows of `sql` (columns k0…, then integers v0…) by their keys: each group's values of every v,
+    in ascending order. PostgreSQL sorts and aggregates them (array_agg), so few rows travel."""
+    key_columns = ", ".join(f"k{i}" for i in range(keys))
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"array_agg(v{i} ORDER BY v{i})" for i in range(lists))
+        return [
+            (row[:keys], tuple(row[keys:]))
+            for row in _rows(f"SELECT {key_columns}, {arrays} FROM ({sql}) AS x GROUP BY {key_columns}", params)
+        ]
+    groups: dict[tuple[Any, ...], tuple[list[int], ...]] = {}
+    for row in _rows(sql, params):
+        found = groups.setdefault(row[:keys], tuple([] for _ in range(lists)))
+        for index in range(lists):
+            found[index].append(int(row[keys + index]))
+    for found in groups.values():
+        for values_ in found:
+            values_.sort()
+    return list(groups.items())
 
 
 def _dt(value: dt.datetime) -> Any:
@@ -162,12 +193,13 @@ def load(period: Period) -> Summary:
             of(owner).missed_n += n
         else:
             of(owner).inbound_n += n
-    for owner, missed, us in _rows(
-        f"SELECT user_id, missed_call, d FROM (SELECT user_id, missed_call, {delay} AS d FROM analytics_replyfact "
-        f"WHERE {where} AND reply_id IS NOT NULL) AS r WHERE d <= {DAY_US}",
+    for (owner, missed), (delays,) in _sorted_lists(
+        f"SELECT k0, k1, v0 FROM (SELECT user_id AS k0, missed_call AS k1, {delay} AS v0 FROM analytics_replyfact "
+        f"WHERE {where} AND reply_id IS NOT NULL) AS r WHERE v0 <= {DAY_US}",
         params,
+        keys=2,
     ):
-        (of(owner).missed_delays if missed else of(owner).inbound_delays).append(int(us))
+        (of(owner).missed_delays if missed else of(owner).inbound_delays).extend(delays)
 
     for owner, contact in _rows(f"SELECT DISTINCT user_id, contact_id FROM analytics_firsttouch WHERE {where}", params):
         of(owner).contacts.add(contact)
@@ -191,17 +223,20 @@ def load(period: Period) -> Summary:
         funnel[(owner, pipeline, reach)] += n
         lead_groups.append(LeadGroup(owner, source, campaign, n, int(won_n), int(won_cents)))
     customers = [
-        Customer(*row)
-        for row in _rows(
-            f"SELECT DISTINCT owner_id, source, campaign, contact_id FROM analytics_dealfact WHERE {where} AND {won}",
+        Customers(owner, source, campaign, contact_ids)
+        for (owner, source, campaign), (contact_ids,) in _sorted_lists(
+            f"SELECT owner_id AS k0, source AS k1, campaign AS k2, contact_id AS v0 FROM analytics_dealfact "
+            f"WHERE {where} AND {won}",
             params,
+            keys=3,
         )
     ]
-    for owner, us in _rows(
-        f"SELECT owner_id, {lead_delay} FROM analytics_dealfact WHERE {where} AND response_at IS NOT NULL",
+    for (owner,), (delays,) in _sorted_lists(
+        f"SELECT owner_id AS k0, {lead_delay} AS v0 FROM analytics_dealfact WHERE {where} AND response_at IS NOT NULL",
         params,
+        keys=1,
     ):
-        of(owner).lead_delays.append(int(us))
+        of(owner).lead_delays.extend(delays)
 
     _load_callbacks(period, of)
     _load_closed(period, of)
@@ -213,6 +248,8 @@ def load(period: Period) -> Summary:
         for criterion, score in scores.items():
             partial.qa_criterion_n[criterion] += 1
             partial.qa_criterion[(criterion, maximum)] += score
+    for partial in partials.values():
+        partial.sort()
     return Summary(period, partials, dict(funnel), lead_groups, customers)
 
 
@@ -250,13 +287,15 @@ def _load_closed(period: Period, of: Callable[[int | None], Partial]) -> None:
         partial.multi += int(multi)
         partial.repeat += int(repeat)
         partial.repeat_cents += int(repeat_cents)
-    for owner, cycle, touches in _rows(
-        f"SELECT owner_id, {_micros('start_at', 'closed_at')}, touches {closed} AND current_kind = 'won'",
+    for (owner,), (cycles, touches) in _sorted_lists(
+        f"SELECT owner_id AS k0, {_micros('start_at', 'closed_at')} AS v0, touches AS v1 {closed} "
+        "AND current_kind = 'won'",
         params,
+        keys=1,
+        lists=2,
     ):
-        partial = of(owner)
-        partial.cycles.append(int(cycle))
-        partial.touches.append(touches)
+        of(owner).cycles.extend(cycles)
+        of(owner).touches.extend(touches)
     stage_refs = dict(_rows("SELECT id, ref FROM deals_stage", []))
     for owner, stage_id, reason, n in _rows(
         f"SELECT owner_id, lost_at_stage_id, loss_reason, COUNT(*) {closed} AND current_kind = 'lost' "
