@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Integration, RawEvent
+from .services import queue_waiting_since
 
 
 def _raw_count(status: str) -> Coalesce:
@@ -31,6 +36,7 @@ class IntegrationAdmin(admin.ModelAdmin):
         "enabled",
         "last_event_at",
         "events_received",
+        "events_queued",
         "events_ok",
         "events_rejected",
         "events_failed",
@@ -51,6 +57,7 @@ class IntegrationAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
+                raw_queued=_raw_count(RawEvent.Status.QUEUED),
                 raw_ok=_raw_count(RawEvent.Status.OK),
                 raw_rejected=_raw_count(RawEvent.Status.REJECTED),
                 raw_failed=_raw_count(RawEvent.Status.ERROR),
@@ -59,6 +66,24 @@ class IntegrationAdmin(admin.ModelAdmin):
 
     def _count(self, obj: Integration, status: str) -> int:
         return int(getattr(obj, f"raw_{status}", 0) or 0)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        waiting = queue_waiting_since()
+        if waiting is not None:
+            self.message_user(
+                request,
+                _(
+                    "Webhooks have been waiting in the queue since %(time)s: is the call queue worker "
+                    "(salescope telephony_queue, started by salescope run) running?"
+                )
+                % {"time": date_format(timezone.localtime(waiting), "DATETIME_FORMAT")},
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("queued"))
+    def events_queued(self, obj: Integration) -> int:
+        return self._count(obj, "queued")
 
     @admin.display(description=_("processed"))
     def events_ok(self, obj: Integration) -> int:

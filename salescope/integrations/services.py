@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import logging
 import threading
 from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Field
+from django.db.models import F, Field, Min
 from django.utils import timezone
 
 from .models import Integration, RawEvent
@@ -55,6 +56,15 @@ def raw_event_store(
         )
         event.pk = cursor.fetchone()[0]
     return event
+
+
+QUEUE_STALE = dt.timedelta(minutes=1)
+
+
+def queue_waiting_since(stale: dt.timedelta = QUEUE_STALE) -> dt.datetime | None:
+    """When the oldest raw event still queued arrived, if that was longer ago than `stale` (a stopped worker)."""
+    oldest = RawEvent.objects.filter(status=RawEvent.Status.QUEUED).aggregate(oldest=Min("received_at"))["oldest"]
+    return oldest if oldest is not None and oldest < timezone.now() - stale else None
 
 
 @cache

@@ -102,3 +102,25 @@ def test_a_raw_event_is_stored_as_received(db: None) -> None:
         "",
     )
     assert stored.received_at == raw.received_at
+
+
+def test_status_list_counts_queued_webhooks_and_warns_when_the_queue_stands_still(admin_client: Client) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    integration_configure("generic", secret="x")
+    raw_event_store(integration="generic", payload="{}", status="queued")
+    response = admin_client.get("/admin/integrations/integration/")
+    assert response.context["cl"].result_list.get(key="generic").raw_queued == 1
+    assert "telephony_queue" not in response.content.decode()  # just arrived: the worker has a minute
+
+    raw_event_store(
+        integration="generic",
+        payload="{}",
+        status="queued",
+        received_at=timezone.now() - dt.timedelta(minutes=5),
+    )
+    response = admin_client.get("/admin/integrations/integration/")
+    warnings = [str(m) for m in response.context["messages"]]
+    assert len(warnings) == 1 and "salescope telephony_queue" in warnings[0]
