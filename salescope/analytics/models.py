@@ -38,6 +38,23 @@ class UserDay(models.Model):
         return f"{self.day} user {self.user_id}"
 
 
+class MoneyDay(models.Model):
+    """The cents invoiced and paid on one local day (department time zone) for the deals of one owner (see
+    state_money.py). owner_id 0 stands for deals with no owner."""
+
+    owner_id = models.BigIntegerField()
+    day = models.DateField()
+    invoiced_cents = models.BigIntegerField(default=0)
+    paid_cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="moneyday_day")]
+        constraints = [models.UniqueConstraint(fields=["owner_id", "day"], name="moneyday_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} owner {self.owner_id}"
+
+
 class ReplyFact(models.Model):
     """A missed inbound call or an inbound message/e-mail, with the contact's first reply attempt after it."""
 
@@ -51,7 +68,9 @@ class ReplyFact(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["at"], name="replyfact_at"),
+            models.Index(
+                fields=["at"], include=["user_id", "missed_call", "reply_id", "reply_at"], name="replyfact_at"
+            ),
             models.Index(fields=["contact_id", "at"], name="replyfact_contact_at"),
         ]
 
@@ -69,7 +88,7 @@ class FirstTouch(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["at"], name="firsttouch_at"),
+            models.Index(fields=["at"], include=["user_id", "contact_id"], name="firsttouch_at"),
             models.Index(fields=["contact_id"], name="firsttouch_contact"),
         ]
 
@@ -160,7 +179,9 @@ class CallbackFact(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["due_at"], name="callbackfact_due"),
+            models.Index(
+                fields=["due_at"], include=["user_id", "created_at", "deadline", "call_at"], name="callbackfact_due"
+            ),
             models.Index(fields=["user_id", "client_id"], name="callbackfact_client"),
         ]
 

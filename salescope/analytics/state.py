@@ -15,9 +15,10 @@ from django.conf import settings
 from django.db import connection
 
 from salescope.activities.models import Activity
+from salescope.billing.models import Invoice, Payment
 from salescope.deals.models import Deal
 
-from . import state_activity, terms
+from . import state_activity, state_money, terms
 from .models import CallbackFact, DealFact, FirstTouch, ReplyFact
 from .queries import REPLY_ATTEMPT_Q
 from .state_callbacks import (
@@ -97,6 +98,16 @@ def deal_created(deal: Deal) -> None:
 def contact_changed(contact_id: int) -> None:
     """Account for a change of the contact's source or campaign (copied onto its deals' facts)."""
     contact_fields_changed(contact_id)
+
+
+def invoice_issued(invoice: Invoice) -> None:
+    """Account for a new invoice (call inside the writing transaction)."""
+    state_money.invoice_issued(invoice)
+
+
+def payment_recorded(payment: Payment) -> None:
+    """Account for a new payment (call inside the writing transaction)."""
+    state_money.payment_recorded(payment)
 
 
 def deal_stage_changed(deal_id: int) -> None:
@@ -241,6 +252,7 @@ def rebuild() -> None:
     rebuild_deal_facts()
     rebuild_callback_facts()
     rebuild_review_facts()
+    state_money.rebuild_money_days()
 
 
 def rebuild_activity_state() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from salescope.activities.models import Activity
+from salescope.billing.models import Invoice, Payment
 from salescope.contacts.models import Contact
 from salescope.deals.models import Deal
 from salescope.followups.models import Task
@@ -18,6 +19,7 @@ from .models import FirstTouch, ReplyFact
 from .state_callbacks import callback_facts_refresh, callback_facts_refresh_client
 from .state_days import add_activity
 from .state_deals import deal_facts_refresh
+from .state_money import money_keys, money_refresh
 from .state_reviews import review_facts_refresh
 
 
@@ -28,7 +30,12 @@ def before_edit(record: Any) -> Any:
     if isinstance(record, Activity):
         return state.snapshot(Activity.objects.get(pk=record.pk))
     if isinstance(record, Deal):
-        return Deal.objects.filter(pk=record.pk).values_list("contact_id", flat=True).first()
+        contact_id = Deal.objects.filter(pk=record.pk).values_list("contact_id", flat=True).first()
+        return contact_id, money_keys(deal_ids=[record.pk])
+    if isinstance(record, Invoice):
+        return money_keys(invoice_ids=[record.pk])
+    if isinstance(record, Payment):
+        return money_keys(payment_ids=[record.pk])
     if isinstance(record, Contact):
         return record.pk
     if isinstance(record, QAReview):
@@ -46,7 +53,13 @@ def after_save(record: Any, before: Any) -> None:
         if before is None:
             state.deal_created(record)
             return
-        deal_facts_refresh([record.pk, *_deals_of(before)])
+        contact_id, keys = before
+        deal_facts_refresh([record.pk, *_deals_of(contact_id)])
+        money_refresh(keys | money_keys(deal_ids=[record.pk]))  # the owner may have changed
+    elif isinstance(record, Invoice):
+        money_refresh((before or set()) | money_keys(invoice_ids=[record.pk]))
+    elif isinstance(record, Payment):
+        money_refresh((before or set()) | money_keys(payment_ids=[record.pk]))
     elif isinstance(record, Contact) and before is not None:
         state.contact_changed(record.pk)
     elif isinstance(record, Task):
@@ -70,7 +83,9 @@ def after_delete(record: Any, before: Any) -> None:
         deal_facts_refresh([before.deal_id] if before.deal_id is not None else [])
         callback_facts_refresh_client(before.user_id, before.contact_id)
     elif isinstance(record, Deal) and before is not None:
-        deal_facts_refresh(_deals_of(before))  # the contact's other deals: repeat flags
+        deal_facts_refresh(_deals_of(before[0]))  # the contact's other deals: repeat flags
+    elif isinstance(record, Invoice | Payment) and before is not None:
+        money_refresh(before)
 
 
 def _deals_of(contact_id: int | None) -> list[int]:

@@ -129,10 +129,6 @@ def _micros(earlier: str, later: str) -> str:
     )
 
 
-def _cents(column: str) -> str:
-    return f"CAST(ROUND({column} * 100) AS BIGINT)"
-
-
 def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -309,21 +305,14 @@ def _load_closed(period: Period, of: Callable[[int | None], Partial]) -> None:
 
 
 def _load_money(period: Period, of: Callable[[int | None], Partial]) -> None:
-    where, params = _in(period, "i.issued_at")
-    for owner, cents in _rows(
-        f"SELECT d.owner_id, SUM({_cents('i.amount')}) FROM billing_invoice i JOIN deals_deal d ON d.id = i.deal_id "
-        f"WHERE {where} GROUP BY d.owner_id",
-        params,
+    for owner, invoiced, paid in _rows(
+        "SELECT owner_id, SUM(invoiced_cents), SUM(paid_cents) FROM analytics_moneyday "
+        "WHERE day >= %s AND day <= %s GROUP BY owner_id",
+        [period.date_from, period.date_to],
     ):
-        of(owner).invoiced_cents += int(cents)
-    where, params = _in(period, "p.paid_at")
-    for owner, cents in _rows(
-        f"SELECT d.owner_id, SUM({_cents('p.amount')}) FROM billing_payment p "
-        "JOIN billing_invoice i ON i.id = p.invoice_id JOIN deals_deal d ON d.id = i.deal_id "
-        f"WHERE {where} GROUP BY d.owner_id",
-        params,
-    ):
-        of(owner).paid_cents += int(cents)
+        partial = of(None if owner == 0 else owner)
+        partial.invoiced_cents += int(invoiced)
+        partial.paid_cents += int(paid)
 
 
 # --------------------------------------------------------------------------- values
@@ -439,14 +428,12 @@ def series(period: Period, owners: Iterable[int | None] | None, starts: list[dt.
             index = bucket(period.local_date(db_instant(closed_at)))
             won[index] += 1
             revenue[index] += int(cents)
-    where, params = _in(period, "p.paid_at")
-    for owner, paid_at, cents in _rows(
-        f"SELECT d.owner_id, p.paid_at, {_cents('p.amount')} FROM billing_payment p "
-        f"JOIN billing_invoice i ON i.id = p.invoice_id JOIN deals_deal d ON d.id = i.deal_id WHERE {where}",
-        params,
+    for owner, day, cents in _rows(
+        "SELECT owner_id, day, paid_cents FROM analytics_moneyday WHERE day >= %s AND day <= %s",
+        [period.date_from, period.date_to],
     ):
-        if mine(owner):
-            paid[bucket(period.local_date(db_instant(paid_at)))] += int(cents)
+        if mine(None if owner == 0 else owner):
+            paid[bucket(day if isinstance(day, dt.date) else dt.date.fromisoformat(day))] += int(cents)
     return {
         "revenue_won": [_money(c) for c in revenue],
         "deals_won": won,

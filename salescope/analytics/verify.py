@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from . import state
-from .models import CallbackFact, DealFact, FirstTouch, ReplyFact, ReviewFact, UserDay
+from .models import CallbackFact, DealFact, FirstTouch, MoneyDay, ReplyFact, ReviewFact, UserDay
 from .report import build_report
 from .state_days import COLUMNS
 
@@ -36,7 +36,7 @@ _DEAL_FIELDS = (
     "is_repeat",
 )
 _CALLBACK_FIELDS = ("task_id", "user_id", "client_id", "created_at", "due_at", "deadline", "call_at")
-_NAMES = ("activity day", "reply fact", "first touch", "deal fact", "callback fact", "review fact")
+_NAMES = ("activity day", "money day", "reply fact", "first touch", "deal fact", "callback fact", "review fact")
 
 
 class _Rollback(Exception):
@@ -49,12 +49,13 @@ Rows = set[tuple[Any, ...]]
 def _state_rows() -> tuple[Rows, ...]:
     # a day emptied by changes (every counter 0) is the same as no row
     days = {row for row in UserDay.objects.values_list(*_DAY_FIELDS) if any(row[2:])}
+    money = set(MoneyDay.objects.values_list("owner_id", "day", "invoiced_cents", "paid_cents"))
     replies = set(ReplyFact.objects.values_list(*_REPLY_FIELDS))
     touches = set(FirstTouch.objects.values_list("activity_id", "contact_id", "user_id", "at"))
     deals = set(DealFact.objects.values_list(*_DEAL_FIELDS))
     callbacks = set(CallbackFact.objects.values_list(*_CALLBACK_FIELDS))
     reviews = set(ReviewFact.objects.values_list("review_id", "user_id", "call_started_at"))
-    return days, replies, touches, deals, callbacks, reviews
+    return days, money, replies, touches, deals, callbacks, reviews
 
 
 def state_differences(limit: int = 20) -> list[str]:

@@ -3,9 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from salescope.accounts.models import Team, User
+from salescope.analytics import state as analytics_state
 from salescope.core.errors import ServiceError
 from salescope.core.refs import new_ref
 from salescope.deals.models import Deal
@@ -18,22 +20,28 @@ def _check_amount(amount: Decimal) -> None:
         raise ServiceError("amount", f"{amount} is not a non-negative amount with 2 decimals")
 
 
+@transaction.atomic
 def invoice_issue(
     *, deal: Deal, amount: Decimal, issued_at: dt.datetime | None = None, ref: str | None = None
 ) -> Invoice:
     _check_amount(amount)
-    return Invoice.objects.create(
+    invoice = Invoice.objects.create(
         ref=ref or new_ref("inv"), deal=deal, amount=amount, issued_at=issued_at or timezone.now()
     )
+    analytics_state.invoice_issued(invoice)
+    return invoice
 
 
+@transaction.atomic
 def payment_record(
     *, invoice: Invoice, amount: Decimal, paid_at: dt.datetime | None = None, ref: str | None = None
 ) -> Payment:
     _check_amount(amount)
-    return Payment.objects.create(
+    payment = Payment.objects.create(
         ref=ref or new_ref("pay"), invoice=invoice, amount=amount, paid_at=paid_at or timezone.now()
     )
+    analytics_state.payment_recorded(payment)
+    return payment
 
 
 def plan_set(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -18,6 +19,7 @@ from salescope.analytics import state
 from salescope.analytics.models import ReplyFact, UserDay
 from salescope.analytics.report import build_report
 from salescope.analytics.verify import report_differences, state_differences
+from salescope.billing.services import invoice_issue, payment_record
 from salescope.followups.services import task_create
 
 from .conftest import Dept, at
@@ -59,6 +61,8 @@ MOVE = st.tuples(st.just("move"), st.integers(0, 3), st.sampled_from(["new", "ta
 CALLBACK = st.tuples(
     st.just("callback"), st.integers(0, 1), st.integers(0, 3), st.integers(0, 40 * 24 * 4), st.integers(0, 12)
 )
+INVOICE = st.tuples(st.just("invoice"), st.integers(0, 3), st.integers(0, 40 * 24 * 4), st.integers(0, 99_999))
+PAYMENT = st.tuples(st.just("payment"), st.integers(0, 3), st.integers(0, 40 * 24 * 4), st.integers(0, 99_999))
 START = at("2026-02-27 00:00")
 
 
@@ -86,6 +90,7 @@ def _record(d: Dept, contacts: list[Any], spec: tuple[Any, ...], deals: list[Any
 
 def _replay(dept: Dept, contacts: list[Any], history: list, deals: list[Any], recorded: list[Activity]) -> None:
     """Record the random history through the services, in its (not time) order."""
+    invoices: list[Any] = []
     for number, spec in enumerate(history):
         if spec[0] == "move":  # (move, deal slot, stage, hours after the deal's creation)
             if spec[1] < len(deals):
@@ -102,6 +107,14 @@ def _replay(dept: Dept, contacts: list[Any], history: list, deals: list[Any], re
                 contact=contacts[contact] if contact < 3 else None,
                 deal=deals[0] if contact == 3 and deals else None,
             )
+        elif spec[0] == "invoice":  # (invoice, deal slot, issued quarter, cents)
+            if spec[1] < len(deals):
+                invoices.append(
+                    invoice_issue(deal=deals[spec[1]], amount=Decimal(spec[3]) / 100, issued_at=_quarter(spec[2]))
+                )
+        elif spec[0] == "payment":  # (payment, invoice slot, paid quarter, cents)
+            if spec[1] < len(invoices):
+                payment_record(invoice=invoices[spec[1]], amount=Decimal(spec[3]) / 100, paid_at=_quarter(spec[2]))
         elif len(spec) == 3:  # a deal: (quarter, owner, contact)
             owner = [dept.u1, dept.u2][spec[1]]
             deals.append(dept.deal(f"d{number}", contacts[spec[2]], owner, _quarter(spec[0]).isoformat()))
@@ -122,7 +135,7 @@ def _assert_fast_equals_raw() -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     history=st.lists(
-        st.one_of(ACTIVITY, st.tuples(*ACTIVITY_FIELDS, LINK), DEAL, MOVE, CALLBACK),
+        st.one_of(ACTIVITY, st.tuples(*ACTIVITY_FIELDS, LINK), DEAL, MOVE, CALLBACK, INVOICE, PAYMENT),
         max_size=30,
     ),
     changes=st.lists(st.tuples(st.integers(0, 24), ACTIVITY), max_size=3),
@@ -131,8 +144,8 @@ def _assert_fast_equals_raw() -> None:
 def test_fast_path_equals_raw_path_over_random_histories(
     dept: Dept, history: list, changes: list, retunes: list
 ) -> None:
-    """Activities (some linked to deals), deals, stage moves (reopened, lost, won again) and callbacks
-    recorded in random (not time) order, some activities changed afterwards as telephony does."""
+    """Activities (some linked to deals), deals, stage moves (reopened, lost, won again), callbacks, invoices
+    and payments recorded in random (not time) order, some activities changed afterwards as telephony does."""
     try:
         with transaction.atomic():
             contacts = [dept.contact(f"h{i}") for i in range(3)]

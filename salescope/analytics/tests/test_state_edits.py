@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
@@ -102,4 +103,35 @@ def test_a_clients_source_filled_in_later_moves_their_leads_to_that_source(dept:
     client.source = "seo"
     admin.site._registry[Contact].save_model(request, client, None, change=True)
     assert sources() == ["seo"]
+    _assert_state_is_right()
+
+
+@pytest.mark.django_db
+def test_back_office_money_edits_keep_the_state(dept: Dept) -> None:
+    from decimal import Decimal
+
+    from salescope.billing.models import Invoice, Payment
+    from salescope.billing.services import invoice_issue, payment_record
+    from salescope.deals.models import Deal
+
+    request = _request(dept)
+    invoices, payments, deals = (admin.site._registry[m] for m in (Invoice, Payment, Deal))
+    deal = dept.deal("d1", dept.contact("c1"), dept.u1, "2026-03-02 09:00")
+    invoice = invoice_issue(deal=deal, amount=Decimal("1000.10"), issued_at=at("2026-03-03 23:30"))
+    payment_record(invoice=invoice, amount=Decimal("400.05"), paid_at=at("2026-03-31 22:00"))  # April 1st in Moscow
+    _assert_state_is_right()
+
+    invoice.amount, invoice.issued_at = Decimal("999.99"), at("2026-03-10 12:00")
+    invoices.save_model(request, invoice, None, change=True)
+    _assert_state_is_right()
+
+    payment = Payment(invoice=invoice, amount=Decimal("0.01"), paid_at=at("2026-03-11 12:00"), ref="p2")
+    payments.save_model(request, payment, None, change=False)
+    _assert_state_is_right()
+
+    deal.owner = dept.u2  # the money moves with the deal's owner
+    deals.save_model(request, deal, SimpleNamespace(cleaned_data={}), change=True)
+    _assert_state_is_right()
+
+    payments.delete_queryset(request, Payment.objects.filter(pk=payment.pk))
     _assert_state_is_right()
