@@ -98,11 +98,11 @@ def _cents_sum(rows: Any) -> int | None:
 def rebuild_money_days() -> None:
     MoneyDay.objects.all().delete()
     days: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
-    rows = Invoice.objects.order_by().values_list("deal__owner_id", "issued_at", "amount")
-    for owner, at, amount in rows.iterator(chunk_size=20_000):
+    issued = Invoice.objects.order_by().values_list("deal__owner_id", "issued_at", "amount")
+    for owner, at, amount in issued.iterator(chunk_size=20_000):
         days[_key(owner, at)][0] += cents(amount)
-    rows = Payment.objects.order_by().values_list("invoice__deal__owner_id", "paid_at", "amount")
-    for owner, at, amount in rows.iterator(chunk_size=20_000):
+    paid = Payment.objects.order_by().values_list("invoice__deal__owner_id", "paid_at", "amount")
+    for owner, at, amount in paid.iterator(chunk_size=20_000):
         days[_key(owner, at)][1] += cents(amount)
     MoneyDay.objects.bulk_create(
         (MoneyDay(owner_id=o, day=d, invoiced_cents=i, paid_cents=p) for (o, d), (i, p) in days.items()),
