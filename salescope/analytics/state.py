@@ -255,6 +255,26 @@ def rebuild() -> None:
     state_money.rebuild_money_days()
 
 
+STATE_TABLES = (
+    "analytics_userday",
+    "analytics_moneyday",
+    "analytics_replyfact",
+    "analytics_firsttouch",
+    "analytics_dealfact",
+    "analytics_callbackfact",
+    "analytics_reviewfact",
+)
+
+
+def tidy_after_rebuild() -> None:
+    """On PostgreSQL, VACUUM ANALYZE the state tables after a rebuild (outside any transaction): the rebuild
+    replaced every row, and the report's index-only scans need the visibility map and fresh statistics."""
+    if connection.vendor != "postgresql" or not connection.get_autocommit():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(STATE_TABLES)}")
+
+
 def rebuild_activity_state() -> None:
     """The activity tables: daily rollups, reply facts, first touches."""
     ReplyFact.objects.all().delete()

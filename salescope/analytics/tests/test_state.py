@@ -239,6 +239,33 @@ def test_verify_reports_no_difference_then_a_corrupted_counter(dept: Dept) -> No
 
 
 @pytest.mark.django_db
+def test_rebuild_command_repairs_a_corrupted_state(dept: Dept) -> None:
+    dept.act("call", "2026-03-05 10:00", dept.u1, direction="out", status="missed")
+    UserDay.objects.update(calls_out=7)
+    assert state_differences() != []
+    out = StringIO()
+    call_command("analytics", "rebuild", stdout=out)
+    assert "rebuilt" in out.getvalue()
+    assert state_differences() == []
+    assert UserDay.objects.get().calls_out == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_rebuild_postgresql_vacuums_the_state_tables() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's")
+    state.tidy_after_rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) AND last_vacuum IS NOT NULL",
+            [list(state.STATE_TABLES)],
+        )
+        assert sorted(row[0] for row in cursor.fetchall()) == sorted(state.STATE_TABLES)
+
+
+@pytest.mark.django_db
 def test_a_ringing_call_answered_changes_the_state_in_one_round_trip(dept: Dept) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -38,6 +38,7 @@ class Command(BaseCommand):
         if options["action"] == "rebuild":
             with transaction.atomic():
                 state.rebuild()
+            state.tidy_after_rebuild()
             self.stdout.write("rebuilt the analytics state")
             return
         path = Path(options["output"])
