@@ -34,6 +34,12 @@ class Engine:
         for pair in facts.attempt_days:
             self._dates_by_owner[pair[0]].append(pair)
         self._pooled: dict[tuple[int | None, ...] | None, Partial] = {}
+        self._plans: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)  # ("user" | "team", id)
+        for plan_row in facts.plans:
+            if plan_row["user_id"] is not None:
+                self._plans[("user", plan_row["user_id"])].append(plan_row)
+            if plan_row["team_id"] is not None:
+                self._plans[("team", plan_row["team_id"])].append(plan_row)
         for metric in self.metrics:
             if facts.summary is not None and (
                 metric.key in ROLLUPS or metric.key in SUMMARY_VALUES or metric.source == "reviews"
@@ -107,11 +113,12 @@ class Engine:
     def plan(self, group_values: dict[str, Any], *, user_id: int | None = None, team_id: int | None = None) -> dict:
         """plan.<metric> for a user or a team with a target in at least one month of P (metrics.md, "Plan")."""
         targets: dict[str, Decimal] = {}
-        for row in self.facts.plans:
-            if (user_id is not None and row["user_id"] == user_id) or (
-                team_id is not None and row["team_id"] == team_id
-            ):
-                targets[row["metric"]] = targets.get(row["metric"], Decimal(0)) + row["target"]
+        rows = list(self._plans.get(("user", user_id), ())) if user_id is not None else []
+        if team_id is not None:
+            seen = {id(row) for row in rows}
+            rows += [row for row in self._plans.get(("team", team_id), ()) if id(row) not in seen]
+        for row in rows:
+            targets[row["metric"]] = targets.get(row["metric"], Decimal(0)) + row["target"]
         block: dict[str, Any] = {}
         for metric in PLAN_METRICS:
             if metric not in targets:
