@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -88,6 +89,12 @@ def department_zone() -> ZoneInfo:
 def activity_recorded(activity: Activity) -> None:
     """Account for a newly inserted activity (call inside the writing transaction)."""
     state_activity.execute(state_activity.statements(snapshot(activity)))
+
+
+def activity_recorded_with(insert: tuple[str, list[Any]], activity: Activity) -> None:
+    """Run `insert` (the activity's INSERT, its id given) and the state statements of the new activity as one
+    multi-statement query: on PostgreSQL outside a transaction, one round trip that runs as one transaction."""
+    state_activity.execute([insert, *state_activity.statements(snapshot(activity))])
 
 
 def deal_created(deal: Deal) -> None:
