@@ -31,3 +31,11 @@ def test_createuser_makes_a_user_who_can_log_in(client):
         call_command("createuser", "anna", "--password", "secret123")
     with pytest.raises(CommandError, match="no team"):
         call_command("createuser", "boris", "--team", "nope", "--password", "secret123")
+
+
+@pytest.mark.django_db
+def test_system_checks_of_the_database_are_silent() -> None:
+    from django.core import checks
+
+    found = checks.run_checks(databases=["default"], include_deployment_checks=False)
+    assert [f"{m.id}: {m.msg}" for m in found if m.level >= checks.WARNING and not m.is_silenced()] == []
