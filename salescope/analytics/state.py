@@ -274,8 +274,9 @@ STATE_TABLES = (
 
 
 def tidy_after_rebuild() -> None:
-    """On PostgreSQL, VACUUM ANALYZE the state tables after a rebuild (outside any transaction): the rebuild
-    replaced every row, and the report's index-only scans need the visibility map and fresh statistics."""
+    """On PostgreSQL, VACUUM ANALYZE the state tables after a rebuild, kept or rolled back (`analytics verify`),
+    outside any transaction: every row was replaced or deleted, and the report's index-only scans need the
+    visibility map and fresh statistics."""
     if connection.vendor != "postgresql" or not connection.get_autocommit():
         return
     with connection.cursor() as cursor:

@@ -59,6 +59,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         found = verify.state_differences()
+        state.tidy_after_rebuild()  # the rolled-back rebuild left dead rows and cleared the visibility map
         if state.fast_path_applies(zone(None).key, as_of):
             found += verify.report_differences(date_from=date_from, date_to=date_to, as_of=as_of)
             checked = f"state and report {date_from} … {date_to} as of {as_of.isoformat()}"
