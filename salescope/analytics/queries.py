@@ -227,15 +227,6 @@ def reviews(period: Period) -> list[Row]:
     )
 
 
-def reviews_fast(period: Period) -> list[tuple[Any, ...]]:
-    """(call user, scores, max) of the reviews of calls started in P, from the review facts (every record
-    exists: the fast path)."""
-    rows = QAReview.objects.filter(
-        analytics_fact__call_started_at__gte=period.start, analytics_fact__call_started_at__lt=period.end
-    )
-    return list(rows.order_by("at", "id").values_list("analytics_fact__user_id", "scores", "max"))
-
-
 def scored_criteria(period: Period) -> set[str]:
     """Every criterion scored by any existing review."""
     found: set[str] = set()

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import connection
 
-from . import queries, values
+from . import values
 from .period import Period
 
 MICRO = 1_000_000
@@ -237,13 +237,7 @@ def load(period: Period) -> Summary:
     _load_callbacks(period, of)
     _load_closed(period, of)
     _load_money(period, of)
-    for owner, scores, maximum in queries.reviews_fast(period):
-        partial = of(owner)
-        partial.qa_n += 1
-        partial.qa_score[maximum * len(scores)] += sum(scores.values())
-        for criterion, score in scores.items():
-            partial.qa_criterion_n[criterion] += 1
-            partial.qa_criterion[(criterion, maximum)] += score
+    _load_reviews(period, of)
     for partial in partials.values():
         partial.sort()
     return Summary(period, partials, dict(funnel), lead_groups, customers)
@@ -302,6 +296,50 @@ def _load_closed(period: Period, of: Callable[[int | None], Partial]) -> None:
         partial.lost += n
         partial.lost_by_stage[stage_refs.get(stage_id, "")] += n
         partial.lost_by_reason[reason] += n
+
+
+def _load_reviews(period: Period, of: Callable[[int | None], Partial]) -> None:
+    """QA reviews of calls started in P, summed in SQL: per call user, max and number of criteria scored, the
+    reviews and their score totals; per call user, criterion and max, the scores."""
+    if connection.vendor == "postgresql":
+        criteria = (
+            "LEFT JOIN LATERAL jsonb_each_text(CASE WHEN jsonb_typeof(q.scores) = 'object' THEN q.scores "
+            "ELSE '{}'::jsonb END) j ON true"
+        )
+        score = "CAST(j.value AS NUMERIC)"
+    else:
+        criteria = "LEFT JOIN json_each(CASE WHEN json_type(q.scores) = 'object' THEN q.scores ELSE '{}' END) j"
+        score = "j.value"
+    reviewed = (
+        f"FROM analytics_reviewfact f JOIN quality_qareview q ON q.id = f.review_id {criteria} "
+        "WHERE f.call_started_at >= %s AND f.call_started_at < %s"
+    )
+    bounds = [_dt(period.start), _dt(period.end)]
+    for owner, maximum, n, reviews, total in _rows(
+        "SELECT user_id, max, n, COUNT(*), SUM(total) FROM (SELECT f.review_id, f.user_id, q.max, "
+        f"COUNT(j.key) AS n, COALESCE(SUM({score}), 0) AS total {reviewed} GROUP BY f.review_id, f.user_id, q.max) "
+        "AS r GROUP BY user_id, max, n",
+        bounds,
+    ):
+        partial = of(owner)
+        partial.qa_n += reviews
+        partial.qa_score[maximum * n] += _whole(total)
+    for owner, criterion, maximum, n, total in _rows(
+        f"SELECT f.user_id, j.key, q.max, COUNT(*), SUM({score}) {reviewed} AND j.key IS NOT NULL "
+        "GROUP BY f.user_id, j.key, q.max",
+        bounds,
+    ):
+        partial = of(owner)
+        partial.qa_criterion_n[criterion] += n
+        partial.qa_criterion[(criterion, maximum)] += _whole(total)
+
+
+def _whole(value: Any) -> int:
+    """A sum of QA scores from SQL (PostgreSQL gives NUMERIC as Decimal); scores are integers (quality/services)."""
+    exact = Fraction(value)
+    if exact.denominator != 1:
+        raise ValueError(f"QA scores must be integers, their sum is {value}")
+    return exact.numerator
 
 
 def _load_money(period: Period, of: Callable[[int | None], Partial]) -> None:
