@@ -247,7 +247,18 @@ def collect(period: Period, *, fast: bool | None = None, sources: Collection[str
     if fast is None:
         fast = sources is None and state.fast_path_applies(period.tz.key, period.as_of)
     stages = queries.stages()
-    scored = state_reviews.all_criteria() if fast else queries.scored_criteria(period)
+    loaded = None
+    if fast:
+        loaded = summary.load(
+            period,
+            also={
+                "days": lambda: state_days.rollup(period.date_from, period.date_to),
+                "criteria": state_reviews.all_criteria,
+            },
+        )
+        scored = loaded.also["criteria"]
+    else:
+        scored = queries.scored_criteria(period)
 
     def wanted(*names: str) -> bool:
         return sources is None or any(name in sources for name in names)
@@ -263,8 +274,8 @@ def collect(period: Period, *, fast: bool | None = None, sources: Collection[str
         "spend": [SpendItem(r["date"], r["source"], r["campaign"], r["amount"]) for r in queries.ad_spend(period)],
         "plans": queries.plans(period.whole_months) if period.whole_months else [],
     }
-    if fast:
-        sums, attempt_days = state_days.rollup(period.date_from, period.date_to)
+    if loaded is not None:
+        sums, attempt_days = loaded.also["days"]
         return Facts(
             **common,
             activities=[],
@@ -279,7 +290,7 @@ def collect(period: Period, *, fast: bool | None = None, sources: Collection[str
             payments=[],
             activity_days=[DayRow(*row) for row in sums],
             attempt_days=attempt_days,
-            summary=summary.load(period),
+            summary=loaded,
         )
     window: list[dict[str, Any]] = []
     if wanted("activities", "reply_attempts", "missed_calls", "inbound_messages", "first_touches"):

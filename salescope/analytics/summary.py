@@ -9,13 +9,14 @@ exactly as the registry's aggregate does over the items (proven by the property 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 
 from . import values
 from .period import Period
@@ -103,6 +104,7 @@ class Summary:
     funnel_counts: dict[tuple[int | None, int, int], int]  # (owner, pipeline id, reach) → leads
     lead_groups: list[LeadGroup]
     customers: list[Customers]
+    also: dict[str, Any] = field(default_factory=dict)
 
     def pool(self, owners: Iterable[int | None] | None) -> Partial:
         pooled = Partial()
@@ -171,7 +173,74 @@ def _in(period: Period, column: str) -> tuple[str, list[Any]]:
     ]
 
 
-def load(period: Period) -> Summary:
+Of = Callable[[int | None], Partial]
+Step = Callable[[Of], None]
+
+
+class _Fetch:
+    """The SQL of one report, registered first and then run together: outside a transaction (the reports of
+    the screens, the API and the CLI) on two connections at once, one of them in a helper thread, so that the
+    database works on two statements while Python reads the results."""
+
+    def __init__(self) -> None:
+        self._calls: list[Callable[[], Any]] = []
+        self._results: list[Any] = []
+
+    def rows(self, sql: str, params: list[Any]) -> int:
+        self._calls.append(lambda: _rows(sql, params))
+        return len(self._calls) - 1
+
+    def call(self, read: Callable[[], Any]) -> int:
+        self._calls.append(read)
+        return len(self._calls) - 1
+
+    def lists(self, sql: str, params: list[Any], *, keys: int, lists: int = 1) -> int:
+        self._calls.append(lambda: _sorted_lists(sql, params, keys=keys, lists=lists))
+        return len(self._calls) - 1
+
+    def __getitem__(self, handle: int) -> Any:
+        return self._results[handle]
+
+    def run(self) -> None:
+        """Run every statement; both connections take the next one as they come free."""
+        results: list[Any] = [None] * len(self._calls)
+        pending = iter(range(len(self._calls)))
+        lock = threading.Lock()
+        failures: list[BaseException] = []
+
+        def work() -> None:
+            while not failures:
+                with lock:
+                    index = next(pending, None)
+                if index is None:
+                    return
+                results[index] = self._calls[index]()
+
+        def helper_work() -> None:
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001 (raised again in the caller's thread)
+                failures.append(exc)
+            finally:
+                connections.close_all()  # this thread's connections only
+
+        helper = None
+        if len(self._calls) > 1 and not connection.in_atomic_block:  # a transaction's rows are its own
+            helper = threading.Thread(target=helper_work, name="report-sql")
+            helper.start()
+        try:
+            work()
+        finally:
+            if helper is not None:
+                helper.join()
+        if failures:
+            raise failures[0]
+        self._results = results
+
+
+def load(period: Period, also: dict[str, Callable[[], Any]] | None = None) -> Summary:
+    """The partials of every owner. `also`: other reads of the same report, run together with these
+    (their results in Summary.also)."""
     partials: dict[int | None, Partial] = {}
 
     def of(owner: int | None) -> Partial:
@@ -179,126 +248,162 @@ def load(period: Period) -> Summary:
             partials[owner] = Partial()
         return partials[owner]
 
+    fetch = _Fetch()
+    steps = [_replies(period, fetch), _callbacks(period, fetch), _closed(period, fetch)]
+    steps.append(_invoiced_and_paid(period, fetch))
+    steps.append(_reviews(period, fetch))
+    leads = _leads(period, fetch)
+    extra = {name: fetch.call(read) for name, read in (also or {}).items()}
+    fetch.run()
+    for step in steps:
+        step(of)
+    funnel, lead_groups, customers = leads(of)
+    for partial in partials.values():
+        partial.sort()
+    return Summary(period, partials, funnel, lead_groups, customers, {name: fetch[h] for name, h in extra.items()})
+
+
+def _replies(period: Period, fetch: _Fetch) -> Step:
     where, params = _in(period, "at")
     delay = _micros("at", "reply_at")
-    for owner, missed, n in _rows(
+    counts = fetch.rows(
         f"SELECT user_id, missed_call, COUNT(*) FROM analytics_replyfact WHERE {where} GROUP BY user_id, missed_call",
         params,
-    ):
-        if missed:
-            of(owner).missed_n += n
-        else:
-            of(owner).inbound_n += n
-    for (owner, missed), (delays,) in _sorted_lists(
+    )
+    replied = fetch.lists(
         f"SELECT k0, k1, v0 FROM (SELECT user_id AS k0, missed_call AS k1, {delay} AS v0 FROM analytics_replyfact "
         f"WHERE {where} AND reply_id IS NOT NULL) AS r WHERE v0 <= {DAY_US}",
         params,
         keys=2,
-    ):
-        (of(owner).missed_delays if missed else of(owner).inbound_delays).extend(delays)
+    )
+    touched = fetch.rows(f"SELECT DISTINCT user_id, contact_id FROM analytics_firsttouch WHERE {where}", params)
 
-    for owner, contact in _rows(f"SELECT DISTINCT user_id, contact_id FROM analytics_firsttouch WHERE {where}", params):
-        of(owner).contacts.add(contact)
+    def apply(of: Of) -> None:
+        for owner, missed, n in fetch[counts]:
+            if missed:
+                of(owner).missed_n += n
+            else:
+                of(owner).inbound_n += n
+        for (owner, missed), (delays,) in fetch[replied]:
+            (of(owner).missed_delays if missed else of(owner).inbound_delays).extend(delays)
+        for owner, contact in fetch[touched]:
+            of(owner).contacts.add(contact)
 
+    return apply
+
+
+def _leads(
+    period: Period, fetch: _Fetch
+) -> Callable[[Of], tuple[dict[tuple[int | None, int, int], int], list[LeadGroup], list[Customers]]]:
     where, params = _in(period, "created_at")
     lead_delay = _micros("created_at", "response_at")
-    funnel: dict[tuple[int | None, int, int], int] = defaultdict(int)
-    lead_groups: list[LeadGroup] = []
     won = "current_kind = 'won'"
-    for owner, pipeline, reach, source, campaign, n, sla, won_n, won_cents in _rows(
+    groups = fetch.rows(
         "SELECT owner_id, pipeline_id, reach, source, campaign, COUNT(*), "
         f"SUM(CASE WHEN response_at IS NOT NULL AND {lead_delay} <= {SLA_US} THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {won} THEN 1 ELSE 0 END), SUM(CASE WHEN {won} THEN amount_cents ELSE 0 END) "
         f"FROM analytics_dealfact WHERE {where} GROUP BY owner_id, pipeline_id, reach, source, campaign",
         params,
-    ):
-        partial = of(owner)
-        partial.leads_n += n
-        partial.leads_sla += int(sla)
-        partial.cohort_won += int(won_n)
-        funnel[(owner, pipeline, reach)] += n
-        lead_groups.append(LeadGroup(owner, source, campaign, n, int(won_n), int(won_cents)))
-    customers = [
-        Customers(owner, source, campaign, contact_ids)
-        for (owner, source, campaign), (contact_ids,) in _sorted_lists(
-            f"SELECT owner_id AS k0, source AS k1, campaign AS k2, contact_id AS v0 FROM analytics_dealfact "
-            f"WHERE {where} AND {won}",
-            params,
-            keys=3,
-        )
-    ]
-    for (owner,), (delays,) in _sorted_lists(
+    )
+    customers = fetch.lists(
+        f"SELECT owner_id AS k0, source AS k1, campaign AS k2, contact_id AS v0 FROM analytics_dealfact "
+        f"WHERE {where} AND {won}",
+        params,
+        keys=3,
+    )
+    delays = fetch.lists(
         f"SELECT owner_id AS k0, {lead_delay} AS v0 FROM analytics_dealfact WHERE {where} AND response_at IS NOT NULL",
         params,
         keys=1,
-    ):
-        of(owner).lead_delays.extend(delays)
+    )
 
-    _load_callbacks(period, of)
-    _load_closed(period, of)
-    _load_money(period, of)
-    _load_reviews(period, of)
-    for partial in partials.values():
-        partial.sort()
-    return Summary(period, partials, dict(funnel), lead_groups, customers)
+    def apply(of: Of) -> tuple[dict[tuple[int | None, int, int], int], list[LeadGroup], list[Customers]]:
+        funnel: dict[tuple[int | None, int, int], int] = defaultdict(int)
+        lead_groups: list[LeadGroup] = []
+        for owner, pipeline, reach, source, campaign, n, sla, won_n, won_cents in fetch[groups]:
+            partial = of(owner)
+            partial.leads_n += n
+            partial.leads_sla += int(sla)
+            partial.cohort_won += int(won_n)
+            funnel[(owner, pipeline, reach)] += n
+            lead_groups.append(LeadGroup(owner, source, campaign, n, int(won_n), int(won_cents)))
+        for (owner,), (found,) in fetch[delays]:
+            of(owner).lead_delays.extend(found)
+        won_by = [Customers(key[0], key[1], key[2], ids) for key, (ids,) in fetch[customers]]
+        return dict(funnel), lead_groups, won_by
+
+    return apply
 
 
-def _load_callbacks(period: Period, of: Callable[[int | None], Partial]) -> None:
+def _callbacks(period: Period, fetch: _Fetch) -> Step:
     where, params = _in(period, "due_at")
     as_of = _dt(period.as_of)
     on_time = "call_at IS NOT NULL AND call_at <= deadline"
-    for owner, due, punctual, pending, late in _rows(
+    handle = fetch.rows(
         f"SELECT user_id, COUNT(*), SUM(CASE WHEN {on_time} THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN NOT ({on_time}) AND %s < deadline THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN NOT ({on_time}) AND %s >= deadline AND call_at IS NOT NULL THEN 1 ELSE 0 END) "
         f"FROM analytics_callbackfact WHERE {where} AND created_at <= %s GROUP BY user_id",
         [as_of, as_of, *params, as_of],
-    ):
-        counts = of(owner).callbacks
-        counts["due"] += due
-        counts["on_time"] += int(punctual)
-        counts["pending"] += int(pending)
-        counts["late"] += int(late)
-        counts["missed"] += due - int(punctual) - int(pending) - int(late)
+    )
+
+    def apply(of: Of) -> None:
+        for owner, due, punctual, pending, late in fetch[handle]:
+            counts = of(owner).callbacks
+            counts["due"] += due
+            counts["on_time"] += int(punctual)
+            counts["pending"] += int(pending)
+            counts["late"] += int(late)
+            counts["missed"] += due - int(punctual) - int(pending) - int(late)
+
+    return apply
 
 
-def _load_closed(period: Period, of: Callable[[int | None], Partial]) -> None:
+def _closed(period: Period, fetch: _Fetch) -> Step:
     where, params = _in(period, "closed_at")
     closed = f"FROM analytics_dealfact WHERE {where}"
-    for owner, won, revenue, multi, repeat, repeat_cents in _rows(
+    won = fetch.rows(
         "SELECT owner_id, COUNT(*), SUM(amount_cents), SUM(CASE WHEN products >= 2 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN is_repeat THEN 1 ELSE 0 END), SUM(CASE WHEN is_repeat THEN amount_cents ELSE 0 END) "
         f"{closed} AND current_kind = 'won' GROUP BY owner_id",
         params,
-    ):
-        partial = of(owner)
-        partial.won += won
-        partial.revenue_cents += int(revenue)
-        partial.multi += int(multi)
-        partial.repeat += int(repeat)
-        partial.repeat_cents += int(repeat_cents)
-    for (owner,), (cycles, touches) in _sorted_lists(
+    )
+    cycles = fetch.lists(
         f"SELECT owner_id AS k0, {_micros('start_at', 'closed_at')} AS v0, touches AS v1 {closed} "
         "AND current_kind = 'won'",
         params,
         keys=1,
         lists=2,
-    ):
-        of(owner).cycles.extend(cycles)
-        of(owner).touches.extend(touches)
-    stage_refs = dict(_rows("SELECT id, ref FROM deals_stage", []))
-    for owner, stage_id, reason, n in _rows(
+    )
+    stages = fetch.rows("SELECT id, ref FROM deals_stage", [])
+    lost = fetch.rows(
         f"SELECT owner_id, lost_at_stage_id, loss_reason, COUNT(*) {closed} AND current_kind = 'lost' "
         "GROUP BY owner_id, lost_at_stage_id, loss_reason",
         params,
-    ):
-        partial = of(owner)
-        partial.lost += n
-        partial.lost_by_stage[stage_refs.get(stage_id, "")] += n
-        partial.lost_by_reason[reason] += n
+    )
+
+    def apply(of: Of) -> None:
+        for owner, n, revenue, multi, repeat, repeat_cents in fetch[won]:
+            partial = of(owner)
+            partial.won += n
+            partial.revenue_cents += int(revenue)
+            partial.multi += int(multi)
+            partial.repeat += int(repeat)
+            partial.repeat_cents += int(repeat_cents)
+        for (owner,), (found_cycles, found_touches) in fetch[cycles]:
+            of(owner).cycles.extend(found_cycles)
+            of(owner).touches.extend(found_touches)
+        stage_refs = dict(fetch[stages])
+        for owner, stage_id, reason, n in fetch[lost]:
+            partial = of(owner)
+            partial.lost += n
+            partial.lost_by_stage[stage_refs.get(stage_id, "")] += n
+            partial.lost_by_reason[reason] += n
+
+    return apply
 
 
-def _load_reviews(period: Period, of: Callable[[int | None], Partial]) -> None:
+def _reviews(period: Period, fetch: _Fetch) -> Step:
     """QA reviews of calls started in P, summed in SQL: per call user, max and number of criteria scored, the
     reviews and their score totals; per call user, criterion and max, the scores."""
     if connection.vendor == "postgresql":
@@ -315,23 +420,29 @@ def _load_reviews(period: Period, of: Callable[[int | None], Partial]) -> None:
         "WHERE f.call_started_at >= %s AND f.call_started_at < %s"
     )
     bounds = [_dt(period.start), _dt(period.end)]
-    for owner, maximum, n, reviews, total in _rows(
+    totals = fetch.rows(
         "SELECT user_id, max, n, COUNT(*), SUM(total) FROM (SELECT f.review_id, f.user_id, q.max, "
         f"COUNT(j.key) AS n, COALESCE(SUM({score}), 0) AS total {reviewed} GROUP BY f.review_id, f.user_id, q.max) "
         "AS r GROUP BY user_id, max, n",
         bounds,
-    ):
-        partial = of(owner)
-        partial.qa_n += reviews
-        partial.qa_score[maximum * n] += _whole(total)
-    for owner, criterion, maximum, n, total in _rows(
+    )
+    per_criterion = fetch.rows(
         f"SELECT f.user_id, j.key, q.max, COUNT(*), SUM({score}) {reviewed} AND j.key IS NOT NULL "
         "GROUP BY f.user_id, j.key, q.max",
         bounds,
-    ):
-        partial = of(owner)
-        partial.qa_criterion_n[criterion] += n
-        partial.qa_criterion[(criterion, maximum)] += _whole(total)
+    )
+
+    def apply(of: Of) -> None:
+        for owner, maximum, n, reviews, total in fetch[totals]:
+            partial = of(owner)
+            partial.qa_n += reviews
+            partial.qa_score[maximum * n] += _whole(total)
+        for owner, criterion, maximum, n, total in fetch[per_criterion]:
+            partial = of(owner)
+            partial.qa_criterion_n[criterion] += n
+            partial.qa_criterion[(criterion, maximum)] += _whole(total)
+
+    return apply
 
 
 def _whole(value: Any) -> int:
@@ -342,15 +453,20 @@ def _whole(value: Any) -> int:
     return exact.numerator
 
 
-def _load_money(period: Period, of: Callable[[int | None], Partial]) -> None:
-    for owner, invoiced, paid in _rows(
+def _invoiced_and_paid(period: Period, fetch: _Fetch) -> Step:
+    handle = fetch.rows(
         "SELECT owner_id, SUM(invoiced_cents), SUM(paid_cents) FROM analytics_moneyday "
         "WHERE day >= %s AND day <= %s GROUP BY owner_id",
         [period.date_from, period.date_to],
-    ):
-        partial = of(None if owner == 0 else owner)
-        partial.invoiced_cents += int(invoiced)
-        partial.paid_cents += int(paid)
+    )
+
+    def apply(of: Of) -> None:
+        for owner, invoiced, paid in fetch[handle]:
+            partial = of(None if owner == 0 else owner)
+            partial.invoiced_cents += int(invoiced)
+            partial.paid_cents += int(paid)
+
+    return apply
 
 
 # --------------------------------------------------------------------------- values

@@ -1,0 +1,67 @@
+"""The fast path's reads run on two connections at once outside a transaction, with the same results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+
+from salescope.analytics import summary
+from salescope.analytics.report import build_report
+from salescope.analytics.verify import report_differences
+
+from .conftest import Dept, at
+
+
+@pytest.fixture
+def committed_dept(transactional_db: Any) -> Dept:
+    return Dept()
+
+
+def test_outside_a_transaction_a_second_connection_shares_the_reads_and_the_values_stay_exact(
+    committed_dept: Dept, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = committed_dept
+    client = d.contact("c1")
+    deal = d.deal("d1", client, d.u1, "2026-03-02 09:00", amount="1234.56")
+    d.act("call", "2026-03-02 09:05", d.u2, contact=client, direction="in", status="missed")
+    d.act("call", "2026-03-02 09:20", d.u1, contact=client, direction="out", status="answered")
+    d.move(deal, "won", "2026-03-10 12:00")
+    helpers: list[str] = []
+    start = threading.Thread.start
+
+    def counted(thread: threading.Thread) -> None:
+        helpers.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counted)
+    period = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert report_differences(date_from=period[0], date_to=period[1], as_of=at("2026-04-10 00:00")) == []
+    assert "report-sql" in helpers  # the fast report read through the helper thread too
+    report = build_report(date_from=period[0], date_to=period[1], as_of=at("2026-04-10 00:00"), fast=True)
+    assert report["department"]["revenue_won"] == "1234.56"
+    assert report["department"]["missed_calls_returned"] == 1
+
+
+def test_a_failing_read_in_either_thread_fails_the_report() -> None:
+    """(No database: outside a transaction, so the helper thread takes part.)"""
+    seen: set[str] = set()
+
+    def broken() -> Any:
+        seen.add(threading.current_thread().name)
+        raise RuntimeError("the database went away")
+
+    for _ in range(20):  # whichever thread takes the broken read
+        fetch = summary._Fetch()
+        for _ in range(3):
+            fetch.call(lambda: threading.Event().wait(0.005))
+        fetch.call(broken)
+        with pytest.raises(RuntimeError, match="went away"):
+            fetch.run()
+    assert "report-sql" in seen
+    fetch = summary._Fetch()
+    reads = [fetch.call(lambda i=i: i * 10) for i in range(5)]
+    fetch.run()
+    assert [fetch[r] for r in reads] == [0, 10, 20, 30, 40]
