@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from typing import Any
 
@@ -62,6 +63,6 @@ def test_a_failing_read_in_either_thread_fails_the_report() -> None:
             fetch.run()
     assert "report-sql" in seen
     fetch = summary._Fetch()
-    reads = [fetch.call(lambda i=i: i * 10) for i in range(5)]
+    reads = [fetch.call(functools.partial(int, 10 * i)) for i in range(5)]
     fetch.run()
     assert [fetch[r] for r in reads] == [0, 10, 20, 30, 40]
