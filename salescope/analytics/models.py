@@ -203,3 +203,15 @@ class ReviewFact(models.Model):
 
     def __str__(self) -> str:
         return f"review {self.review_id} of a call at {self.call_started_at}"
+
+
+# Every table of the state, named as `analytics verify` reports them.
+STATE_MODELS: dict[type[models.Model], str] = {
+    UserDay: "activity day",
+    MoneyDay: "money day",
+    ReplyFact: "reply fact",
+    FirstTouch: "first touch",
+    DealFact: "deal fact",
+    CallbackFact: "callback fact",
+    ReviewFact: "review fact",
+}

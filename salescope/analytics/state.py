@@ -20,7 +20,7 @@ from salescope.billing.models import Invoice, Payment
 from salescope.deals.models import Deal
 
 from . import state_activity, state_money, terms
-from .models import CallbackFact, DealFact, FirstTouch, ReplyFact
+from .models import STATE_MODELS, CallbackFact, DealFact, FirstTouch, ReplyFact
 from .queries import REPLY_ATTEMPT_Q
 from .state_callbacks import (
     callback_facts_refresh,
@@ -262,15 +262,7 @@ def rebuild() -> None:
     state_money.rebuild_money_days()
 
 
-STATE_TABLES = (
-    "analytics_userday",
-    "analytics_moneyday",
-    "analytics_replyfact",
-    "analytics_firsttouch",
-    "analytics_dealfact",
-    "analytics_callbackfact",
-    "analytics_reviewfact",
-)
+STATE_TABLES = tuple(model._meta.db_table for model in STATE_MODELS)
 
 
 def tidy_after_rebuild() -> None:

@@ -5,38 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from . import state
-from .models import CallbackFact, DealFact, FirstTouch, MoneyDay, ReplyFact, ReviewFact, UserDay
+from .models import STATE_MODELS, UserDay
 from .report import build_report
-from .state_days import COLUMNS
-
-_DAY_FIELDS = ("user_id", "day", *COLUMNS)
-_REPLY_FIELDS = ("activity_id", "user_id", "contact_id", "missed_call", "at", "reply_id", "reply_at")
-_DEAL_FIELDS = (
-    "deal_id",
-    "owner_id",
-    "pipeline_id",
-    "contact_id",
-    "created_at",
-    "amount_cents",
-    "loss_reason",
-    "source",
-    "campaign",
-    "response_id",
-    "response_at",
-    "current_kind",
-    "closed_at",
-    "reach",
-    "lost_at_stage_id",
-    "start_at",
-    "touches",
-    "products",
-    "is_repeat",
-)
-_CALLBACK_FIELDS = ("task_id", "user_id", "client_id", "created_at", "due_at", "deadline", "call_at")
-_NAMES = ("activity day", "money day", "reply fact", "first touch", "deal fact", "callback fact", "review fact")
 
 
 class _Rollback(Exception):
@@ -47,21 +20,21 @@ Rows = set[tuple[Any, ...]]
 
 
 def _state_rows() -> tuple[Rows, ...]:
-    # a day emptied by changes (every counter 0) is the same as no row
-    days = {row for row in UserDay.objects.values_list(*_DAY_FIELDS) if any(row[2:])}
-    money = set(MoneyDay.objects.values_list("owner_id", "day", "invoiced_cents", "paid_cents"))
-    replies = set(ReplyFact.objects.values_list(*_REPLY_FIELDS))
-    touches = set(FirstTouch.objects.values_list("activity_id", "contact_id", "user_id", "at"))
-    deals = set(DealFact.objects.values_list(*_DEAL_FIELDS))
-    callbacks = set(CallbackFact.objects.values_list(*_CALLBACK_FIELDS))
-    reviews = set(ReviewFact.objects.values_list("review_id", "user_id", "call_started_at"))
-    return days, money, replies, touches, deals, callbacks, reviews
+    """Every row of every state table, all its columns but a surrogate id."""
+    found = []
+    for model in STATE_MODELS:
+        names = [f.attname for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+        rows = set(model._default_manager.values_list(*names))
+        if model is UserDay:  # a day emptied by changes (every counter 0) is the same as no row
+            rows = {row for row in rows if any(row[2:])}
+        found.append(rows)
+    return tuple(found)
 
 
 def state_differences(limit: int = 20) -> list[str]:
     """Rows of the stored state that a rebuild from the raw tables would not produce, and vice versa."""
     stored = _state_rows()
-    rebuilt: tuple[Rows, ...] = tuple(set() for _ in _NAMES)
+    rebuilt: tuple[Rows, ...] = tuple(set() for _ in STATE_MODELS)
     try:
         with transaction.atomic():
             state.rebuild()
@@ -70,7 +43,7 @@ def state_differences(limit: int = 20) -> list[str]:
     except _Rollback:
         pass
     found: list[str] = []
-    for name, kept, fresh in zip(_NAMES, stored, rebuilt, strict=True):
+    for name, kept, fresh in zip(STATE_MODELS.values(), stored, rebuilt, strict=True):
         found += [f"{name} stored but not in raw data: {row}" for row in sorted(kept - fresh, key=str)[:limit]]
         found += [f"{name} missing from the state: {row}" for row in sorted(fresh - kept, key=str)[:limit]]
     return found
