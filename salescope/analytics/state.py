@@ -21,14 +21,20 @@ from salescope.deals.models import Deal
 
 from . import state_activity, state_money, terms
 from .models import STATE_MODELS, CallbackFact, DealFact, FirstTouch, ReplyFact
-from .queries import REPLY_ATTEMPT_Q
 from .state_callbacks import (
     callback_facts_refresh,
     callback_facts_refresh_client,
     rebuild_callback_facts,
 )
 from .state_days import add_activity, rebuild_days, upsert_statement
-from .state_deals import contact_fields_changed, deal_fact_created, deal_facts_refresh, rebuild_deal_facts
+from .state_deals import (
+    contact_fields_changed,
+    deal_fact_created,
+    deal_facts_refresh,
+    first_response,
+    rebuild_deal_facts,
+    reply_attempts,
+)
 from .state_reviews import rebuild_review_facts, review_facts_refresh
 from .summary import db_instant
 
@@ -152,16 +158,11 @@ def recompute_contact_first_touch(contact_id: int) -> None:
 
 def recompute_contact_responses(contact_id: int) -> None:
     """Recompute the first responses of one contact's deals from its activities."""
-    attempts = [
-        (row[0], row[1])
-        for row in Activity.objects.filter(REPLY_ATTEMPT_Q, contact_id=contact_id)
-        .order_by("started_at", "id")
-        .values_list("id", "started_at")
-    ]
+    attempts = reply_attempts([contact_id])[contact_id]
     for deal_id, created_at, *response in DealFact.objects.filter(contact_id=contact_id).values_list(
         "deal_id", "created_at", "response_id", "response_at"
     ):
-        first = next(((i, t) for i, t in attempts if t >= created_at), (None, None))
+        first = first_response(attempts, created_at)
         if tuple(response) != first:
             DealFact.objects.filter(deal_id=deal_id).update(response_id=first[0], response_at=first[1])
 

@@ -88,18 +88,12 @@ def deal_facts_refresh(deal_ids: Iterable[int]) -> None:
             "contact__campaign",
         )
     )
-    attempts: dict[int, list[tuple[int, dt.datetime]]] = defaultdict(list)  # contact → its reply attempts in order
-    for contact_id, activity_id, started_at in (
-        Activity.objects.filter(REPLY_ATTEMPT_Q, contact_id__in={row[1] for row in deals})
-        .order_by("started_at", "id")
-        .values_list("contact_id", "id", "started_at")
-    ):
-        attempts[contact_id].append((activity_id, started_at))
+    attempts = reply_attempts({row[1] for row in deals})
     facts = []
     contact_of: dict[int, tuple[int, dt.datetime]] = {}
     for deal_id, contact_id, created_at, owner_id, pipeline_id, amount, loss_reason, source, campaign in deals:
         contact_of[deal_id] = (contact_id, created_at)
-        response = next(((i, t) for i, t in attempts[contact_id] if t >= created_at), (None, None))
+        response = first_response(attempts[contact_id], created_at)
         history = histories.get(deal_id, [])
         current = kinds[history[-1][0]] if history else ""
         closed_at = history[-1][1] if current in CLOSED_KINDS else None
@@ -140,6 +134,26 @@ def deal_facts_refresh(deal_ids: Iterable[int]) -> None:
         fact.is_repeat = any(other != fact.deal_id and closed < created_at for other, closed in won_at[contact_id])
     DealFact.objects.filter(deal_id__in=ids).delete()
     DealFact.objects.bulk_create(facts)
+
+
+Attempt = tuple[int, dt.datetime]  # (activity id, started_at)
+
+
+def reply_attempts(contact_ids: Iterable[int]) -> dict[int, list[Attempt]]:
+    """Each contact's reply attempts, in order (started_at, id)."""
+    found: dict[int, list[Attempt]] = defaultdict(list)
+    for contact_id, activity_id, started_at in (
+        Activity.objects.filter(REPLY_ATTEMPT_Q, contact_id__in=list(contact_ids))
+        .order_by("started_at", "id")
+        .values_list("contact_id", "id", "started_at")
+    ):
+        found[contact_id].append((activity_id, started_at))
+    return found
+
+
+def first_response(attempts: list[Attempt], created_at: dt.datetime) -> tuple[int | None, dt.datetime | None]:
+    """A deal's first response: its contact's first reply attempt at or after the deal's creation."""
+    return next(((i, t) for i, t in attempts if t >= created_at), (None, None))
 
 
 def deal_fact_created(deal: Deal) -> None:
