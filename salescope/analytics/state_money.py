@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
 from salescope.billing.models import Invoice, Payment
 from salescope.deals.models import Deal
@@ -90,9 +90,8 @@ def money_refresh(keys: Iterable[Key]) -> None:
 
 def _cents_sum(rows: Any) -> int | None:
     """The sum in cents, or None when there are no rows (the SUM of amounts with two decimals is exact)."""
-    if not rows.exists():
-        return None
-    return cents(rows.aggregate(total=Sum("amount"))["total"])
+    found = rows.aggregate(n=Count("id"), total=Sum("amount"))
+    return cents(found["total"]) if found["n"] else None
 
 
 def rebuild_money_days() -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -143,13 +142,3 @@ def _worker_lock() -> bool:
 
 def queued_count() -> int:
     return RawEvent.objects.filter(status=RawEvent.Status.QUEUED).count()
-
-
-def wait_until_drained(timeout: float, poll: float = 0.2) -> bool:
-    """For benchmarks and scripts: True once nothing is queued, False at the timeout."""
-    deadline = time.monotonic() + timeout
-    while queued_count():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(poll)
-    return True
