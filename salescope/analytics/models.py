@@ -6,7 +6,39 @@ Only derived data: every row can be rebuilt from the raw tables (state.rebuild),
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+
+
+class Micros(models.Func):
+    """later − earlier in whole microseconds, exactly (NULL when either is NULL): the delays the report's
+    medians read, stored as generated columns so that the database computes them once, on write."""
+
+    output_field = models.BigIntegerField(null=True)
+    arity = 2
+
+    def __init__(self, earlier: str, later: str) -> None:
+        super().__init__(models.F(earlier), models.F(later))
+
+    def _compiled(self, compiler: Any) -> tuple[str, str, tuple[Any, ...], tuple[Any, ...]]:
+        (earlier, earlier_params), (later, later_params) = (compiler.compile(e) for e in self.source_expressions)
+        return earlier, later, tuple(earlier_params), tuple(later_params)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        earlier, later, earlier_params, later_params = self._compiled(compiler)
+        return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) * 1000000 AS BIGINT)", (*later_params, *earlier_params)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        """SQLite keeps datetimes as 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC)."""
+        earlier, later, earlier_params, later_params = self._compiled(compiler)
+        seconds = "CAST(strftime('%%s', substr({0}, 1, 19)) AS INTEGER)"
+        fraction = "CAST(substr({0} || '.000000', 21, 6) AS INTEGER)"
+        sql = (
+            f"(({seconds.format(later)} - {seconds.format(earlier)}) * 1000000 "
+            f"+ {fraction.format(later)} - {fraction.format(earlier)})"
+        )
+        return sql, (*later_params, *earlier_params, *later_params, *earlier_params)
 
 
 class UserDay(models.Model):
@@ -65,12 +97,13 @@ class ReplyFact(models.Model):
     at = models.DateTimeField()
     reply_id = models.BigIntegerField(null=True)
     reply_at = models.DateTimeField(null=True)
+    reply_us = models.GeneratedField(
+        expression=Micros("at", "reply_at"), output_field=models.BigIntegerField(null=True), db_persist=True
+    )
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=["at"], include=["user_id", "missed_call", "reply_id", "reply_at"], name="replyfact_at"
-            ),
+            models.Index(fields=["at"], include=["user_id", "missed_call", "reply_us"], name="replyfact_at"),
             models.Index(fields=["contact_id", "at"], name="replyfact_contact_at"),
         ]
 
@@ -114,11 +147,17 @@ class DealFact(models.Model):
     # the first reply attempt to the contact at or after created_at
     response_id = models.BigIntegerField(null=True)
     response_at = models.DateTimeField(null=True)
+    response_us = models.GeneratedField(
+        expression=Micros("created_at", "response_at"), output_field=models.BigIntegerField(null=True), db_persist=True
+    )
     current_kind = models.CharField(max_length=4, blank=True)  # kind of the current stage; "" without history
     closed_at = models.DateTimeField(null=True)  # won or lost: the time of the last stage change
     reach = models.IntegerField(default=0)  # funnel number of the highest stage ever reached
     lost_at_stage_id = models.BigIntegerField(null=True)
     start_at = models.DateTimeField()  # created_at or the earliest linked activity other than a note
+    cycle_us = models.GeneratedField(  # the sales cycle of a closed deal
+        expression=Micros("start_at", "closed_at"), output_field=models.BigIntegerField(null=True), db_persist=True
+    )
     touches = models.IntegerField(default=0)  # linked touches started at or before closed_at (0 while open)
     products = models.IntegerField(default=0)  # distinct products among the deal's items
     # another deal of the same contact is currently won with closed_at before this deal's created_at
@@ -135,7 +174,7 @@ class DealFact(models.Model):
                     "reach",
                     "current_kind",
                     "amount_cents",
-                    "response_at",
+                    "response_us",
                     "contact_id",
                     "source",
                     "campaign",
@@ -150,7 +189,7 @@ class DealFact(models.Model):
                     "amount_cents",
                     "products",
                     "is_repeat",
-                    "start_at",
+                    "cycle_us",
                     "touches",
                     "lost_at_stage_id",
                     "loss_reason",

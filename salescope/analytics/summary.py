@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from itertools import repeat
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -26,19 +29,85 @@ DAY_US = 24 * 3600 * MICRO
 SLA_US = 900 * MICRO
 
 
+class Runs:
+    """Integers as sorted runs: an owner's values are one run, a group's are its owners' runs side by side.
+
+    Order statistics are found across the runs without merging them (kth), so pooling a group costs nothing
+    per value."""
+
+    __slots__ = ("runs", "n", "_pending")
+
+    def __init__(self) -> None:
+        self.runs: list[list[int]] = []
+        self.n = 0
+        self._pending: list[int] = []
+
+    def extend(self, values: Iterable[int]) -> None:
+        """Values in any order; they become one run at settle()."""
+        self._pending.extend(values)
+
+    def settle(self) -> None:
+        if self._pending:
+            self.runs.append(sorted(self._pending))
+            self.n += len(self._pending)
+            self._pending = []
+
+    def join(self, other: Runs) -> None:
+        self.runs.extend(other.runs)
+        self.n += other.n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def total(self) -> int:
+        return sum(sum(run) for run in self.runs)
+
+    def kth(self, k: int) -> int:
+        """The k-th smallest value (1-based): the least value x with at least k values ≤ x."""
+        if not 1 <= k <= self.n:
+            raise IndexError(k)
+        if len(self.runs) == 1:
+            return self.runs[0][k - 1]
+        runs = self.runs
+        low, high = min(run[0] for run in runs), max(run[-1] for run in runs)
+        while low < high:
+            middle = (low + high) // 2
+            if sum(map(bisect_right, runs, repeat(middle, len(runs)))) >= k:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    def median(self) -> Fraction | None:
+        """As values.median: for an even count, the mean of the two middle values."""
+        if not self.n:
+            return None
+        middle = (self.n + 1) // 2
+        if self.n % 2:
+            return Fraction(self.kth(middle))
+        return Fraction(self.kth(middle) + self.kth(middle + 1), 2)
+
+    def p90(self) -> Fraction | None:
+        """As values.p90: nearest rank ceil(9n / 10)."""
+        return Fraction(self.kth((9 * self.n + 9) // 10)) if self.n else None
+
+    def mean(self) -> Fraction | None:
+        return Fraction(self.total(), self.n) if self.n else None
+
+
 @dataclass
 class Partial:
     """What one owner's (or a pooled group's) records add up to."""
 
     missed_n: int = 0
-    missed_delays: list[int] = field(default_factory=list)  # µs, replied missed calls only
+    missed_delays: Runs = field(default_factory=Runs)  # µs, replied missed calls only
     inbound_n: int = 0
-    inbound_delays: list[int] = field(default_factory=list)
+    inbound_delays: Runs = field(default_factory=Runs)
     contacts: set[int] = field(default_factory=set)  # first touched in P
     leads_n: int = 0
     leads_sla: int = 0
     cohort_won: int = 0
-    lead_delays: list[int] = field(default_factory=list)  # µs, leads with a response
+    lead_delays: Runs = field(default_factory=Runs)  # µs, leads with a response
     callbacks: Counter[str] = field(default_factory=Counter)
     won: int = 0
     lost: int = 0
@@ -46,8 +115,8 @@ class Partial:
     multi: int = 0
     repeat: int = 0
     repeat_cents: int = 0
-    cycles: list[int] = field(default_factory=list)  # µs
-    touches: list[int] = field(default_factory=list)
+    cycles: Runs = field(default_factory=Runs)  # µs
+    touches: Runs = field(default_factory=Runs)
     lost_by_stage: Counter[str] = field(default_factory=Counter)
     lost_by_reason: Counter[str] = field(default_factory=Counter)
     invoiced_cents: int = 0
@@ -60,19 +129,20 @@ class Partial:
     def add(self, other: Partial) -> None:
         for name, value in other.__dict__.items():
             mine = getattr(self, name)
-            if isinstance(value, set):
-                mine |= value
-            elif isinstance(value, list | Counter):
-                mine += value
-            else:
+            if isinstance(value, int):
                 setattr(self, name, mine + value)
+            elif isinstance(value, Runs):
+                mine.join(value)
+            elif isinstance(value, set):
+                mine |= value
+            else:
+                mine.update(value)  # a Counter: adds counts (keeps zeros; the values drop them)
 
-    def sort(self) -> None:
-        """Sort the value lists in place, once: the medians then read sorted lists, and pooling sorted lists
-        leaves sorted runs that sort in little more than a merge."""
+    def settle(self) -> None:
+        """Each value list becomes one sorted run (once, after loading)."""
         for value in self.__dict__.values():
-            if isinstance(value, list):
-                value.sort()
+            if isinstance(value, Runs):
+                value.settle()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,24 +181,10 @@ class Summary:
         for owner, partial in self.partials.items():
             if owners is None or owner in owners:
                 pooled.add(partial)
-        pooled.sort()
         return pooled
 
 
 # --------------------------------------------------------------------------- SQL
-
-
-def _micros(earlier: str, later: str) -> str:
-    """later − earlier in whole microseconds, exactly."""
-    if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) * 1000000 AS BIGINT)"
-    # SQLite keeps Django datetimes as 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC)
-    seconds = "CAST(strftime('%%s', substr({0}, 1, 19)) AS INTEGER)"  # %% : the query has parameters
-    fraction = "CAST(substr({0} || '.000000', 21, 6) AS INTEGER)"
-    return (
-        f"(({seconds.format(later)} - {seconds.format(earlier)}) * 1000000 "
-        f"+ {fraction.format(later)} - {fraction.format(earlier)})"
-    )
 
 
 def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -137,27 +193,47 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _sorted_lists(
-    sql: str, params: list[Any], *, keys: int, lists: int = 1
-) -> list[tuple[tuple[Any, ...], tuple[list[int], ...]]]:
-    """Group the rows of `sql` (columns k0…, then integers v0…) by their keys: each group's values of every v,
-    in ascending order. PostgreSQL sorts and aggregates them (array_agg), so few rows travel."""
-    key_columns = ", ".join(f"k{i}" for i in range(keys))
+Group = tuple[tuple[Any, ...], tuple[int, ...], tuple[list[int], ...]]  # keys, sums, lists
+
+
+def _grouped_reads(
+    fetch: _Fetch, source: str, params: list[Any], *, keys: list[str], sums: list[str], lists: list[tuple[str, str]]
+) -> Callable[[], list[Group]]:
+    """Per distinct `keys` of the rows of `source` (FROM … WHERE …): each of `sums` (SQL expressions) summed,
+    and for each of `lists` (value, condition) the integer values of the rows that meet the condition, in no
+    particular order. PostgreSQL reads it all in one scan (array_agg … FILTER); SQLite runs one grouped query
+    plus one query per list. Registers the reads; the returned function gives the groups after fetch.run()."""
+    width = len(keys)
+    key_sql = ", ".join(keys)
+    sum_sql = ", ".join(f"SUM({expression})" for expression in sums)
     if connection.vendor == "postgresql":
-        arrays = ", ".join(f"array_agg(v{i} ORDER BY v{i})" for i in range(lists))
-        return [
-            (row[:keys], tuple(row[keys:]))
-            for row in _rows(f"SELECT {key_columns}, {arrays} FROM ({sql}) AS x GROUP BY {key_columns}", params)
-        ]
-    groups: dict[tuple[Any, ...], tuple[list[int], ...]] = {}
-    for row in _rows(sql, params):
-        found = groups.setdefault(row[:keys], tuple([] for _ in range(lists)))
-        for index in range(lists):
-            found[index].append(int(row[keys + index]))
-    for found in groups.values():
-        for values_ in found:
-            values_.sort()
-    return list(groups.items())
+        arrays = "".join(f", array_agg({value}) FILTER (WHERE {condition})" for value, condition in lists)
+        handle = fetch.rows(f"SELECT {key_sql}, {sum_sql}{arrays} {source} GROUP BY {key_sql}", params)
+
+        def combined() -> list[Group]:
+            return [
+                (
+                    row[:width],
+                    tuple(int(total) for total in row[width : width + len(sums)]),
+                    tuple(found or [] for found in row[width + len(sums) :]),
+                )
+                for row in fetch[handle]
+            ]
+
+        return combined
+    totals = fetch.rows(f"SELECT {key_sql}, {sum_sql} {source} GROUP BY {key_sql}", params)
+    parts = [fetch.rows(f"SELECT {key_sql}, {value} {source} AND {condition}", params) for value, condition in lists]
+
+    def gathered() -> list[Group]:
+        groups: dict[tuple[Any, ...], Group] = {}
+        for row in fetch[totals]:
+            groups[row[:width]] = (row[:width], tuple(int(total) for total in row[width:]), tuple([] for _ in lists))
+        for index, part in enumerate(parts):
+            for row in fetch[part]:
+                groups[row[:width]][2][index].append(int(row[width]))
+        return list(groups.values())
+
+    return gathered
 
 
 def _dt(value: dt.datetime) -> Any:
@@ -173,6 +249,32 @@ def _in(period: Period, column: str) -> tuple[str, list[Any]]:
     ]
 
 
+# PostgreSQL's default work_mem (4MB) makes a report's grouped reads sort on disk instead of hashing in memory
+REPORT_WORK_MEM = "64MB"
+
+
+@contextmanager
+def _report_memory() -> Iterator[Callable[[], None]]:
+    """Gives `raise_memory`: from its first call on, the statements on this thread's connection get
+    REPORT_WORK_MEM (PostgreSQL), until the end of the block, or of the transaction when one is open."""
+    raised = False
+    local = connection.in_atomic_block
+
+    def raise_memory() -> None:
+        nonlocal raised
+        if not raised and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET {'LOCAL ' if local else ''}work_mem = '{REPORT_WORK_MEM}'")
+            raised = True
+
+    try:
+        yield raise_memory
+    finally:
+        if raised and not local:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET work_mem")
+
+
 Of = Callable[[int | None], Partial]
 Step = Callable[[Of], None]
 
@@ -184,18 +286,16 @@ class _Fetch:
 
     def __init__(self) -> None:
         self._calls: list[Callable[[], Any]] = []
+        self._sql: set[int] = set()  # the calls that are statements of this report (rows)
         self._results: list[Any] = []
 
     def rows(self, sql: str, params: list[Any]) -> int:
         self._calls.append(lambda: _rows(sql, params))
+        self._sql.add(len(self._calls) - 1)
         return len(self._calls) - 1
 
     def call(self, read: Callable[[], Any]) -> int:
         self._calls.append(read)
-        return len(self._calls) - 1
-
-    def lists(self, sql: str, params: list[Any], *, keys: int, lists: int = 1) -> int:
-        self._calls.append(lambda: _sorted_lists(sql, params, keys=keys, lists=lists))
         return len(self._calls) - 1
 
     def __getitem__(self, handle: int) -> Any:
@@ -209,12 +309,15 @@ class _Fetch:
         failures: list[BaseException] = []
 
         def work() -> None:
-            while not failures:
-                with lock:
-                    index = next(pending, None)
-                if index is None:
-                    return
-                results[index] = self._calls[index]()
+            with _report_memory() as raise_memory:
+                while not failures:
+                    with lock:
+                        index = next(pending, None)
+                    if index is None:
+                        return
+                    if index in self._sql:
+                        raise_memory()
+                    results[index] = self._calls[index]()
 
         def helper_work() -> None:
             try:
@@ -259,33 +362,32 @@ def load(period: Period, also: dict[str, Callable[[], Any]] | None = None) -> Su
         step(of)
     funnel, lead_groups, customers = leads(of)
     for partial in partials.values():
-        partial.sort()
+        partial.settle()
     return Summary(period, partials, funnel, lead_groups, customers, {name: fetch[h] for name, h in extra.items()})
 
 
 def _replies(period: Period, fetch: _Fetch) -> Step:
     where, params = _in(period, "at")
-    delay = _micros("at", "reply_at")
-    counts = fetch.rows(
-        f"SELECT user_id, missed_call, COUNT(*) FROM analytics_replyfact WHERE {where} GROUP BY user_id, missed_call",
+    replied = f"reply_us <= {DAY_US}"  # NULL without a reply
+    groups = _grouped_reads(
+        fetch,
+        f"FROM analytics_replyfact WHERE {where}",
         params,
-    )
-    replied = fetch.lists(
-        f"SELECT k0, k1, v0 FROM (SELECT user_id AS k0, missed_call AS k1, {delay} AS v0 FROM analytics_replyfact "
-        f"WHERE {where} AND reply_id IS NOT NULL) AS r WHERE v0 <= {DAY_US}",
-        params,
-        keys=2,
+        keys=["user_id", "missed_call"],
+        sums=["1"],
+        lists=[("reply_us", replied)],
     )
     touched = fetch.rows(f"SELECT DISTINCT user_id, contact_id FROM analytics_firsttouch WHERE {where}", params)
 
     def apply(of: Of) -> None:
-        for owner, missed, n in fetch[counts]:
+        for (owner, missed), (n,), (delays,) in groups():
+            partial = of(owner)
             if missed:
-                of(owner).missed_n += n
+                partial.missed_n += n
+                partial.missed_delays.extend(delays)
             else:
-                of(owner).inbound_n += n
-        for (owner, missed), (delays,) in fetch[replied]:
-            (of(owner).missed_delays if missed else of(owner).inbound_delays).extend(delays)
+                partial.inbound_n += n
+                partial.inbound_delays.extend(delays)
         for owner, contact in fetch[touched]:
             of(owner).contacts.add(contact)
 
@@ -296,41 +398,37 @@ def _leads(
     period: Period, fetch: _Fetch
 ) -> Callable[[Of], tuple[dict[tuple[int | None, int, int], int], list[LeadGroup], list[Customers]]]:
     where, params = _in(period, "created_at")
-    lead_delay = _micros("created_at", "response_at")
     won = "current_kind = 'won'"
-    groups = fetch.rows(
-        "SELECT owner_id, pipeline_id, reach, source, campaign, COUNT(*), "
-        f"SUM(CASE WHEN response_at IS NOT NULL AND {lead_delay} <= {SLA_US} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {won} THEN 1 ELSE 0 END), SUM(CASE WHEN {won} THEN amount_cents ELSE 0 END) "
-        f"FROM analytics_dealfact WHERE {where} GROUP BY owner_id, pipeline_id, reach, source, campaign",
+    responded = "response_us IS NOT NULL"
+    groups = _grouped_reads(
+        fetch,
+        f"FROM analytics_dealfact WHERE {where}",
         params,
-    )
-    customers = fetch.lists(
-        f"SELECT owner_id AS k0, source AS k1, campaign AS k2, contact_id AS v0 FROM analytics_dealfact "
-        f"WHERE {where} AND {won}",
-        params,
-        keys=3,
-    )
-    delays = fetch.lists(
-        f"SELECT owner_id AS k0, {lead_delay} AS v0 FROM analytics_dealfact WHERE {where} AND response_at IS NOT NULL",
-        params,
-        keys=1,
+        keys=["owner_id", "pipeline_id", "reach", "source", "campaign"],
+        sums=[
+            "1",
+            f"CASE WHEN response_us <= {SLA_US} THEN 1 ELSE 0 END",
+            f"CASE WHEN {won} THEN 1 ELSE 0 END",
+            f"CASE WHEN {won} THEN amount_cents ELSE 0 END",
+        ],
+        lists=[("response_us", responded), ("contact_id", won)],
     )
 
     def apply(of: Of) -> tuple[dict[tuple[int | None, int, int], int], list[LeadGroup], list[Customers]]:
         funnel: dict[tuple[int | None, int, int], int] = defaultdict(int)
         lead_groups: list[LeadGroup] = []
-        for owner, pipeline, reach, source, campaign, n, sla, won_n, won_cents in fetch[groups]:
+        customers: list[Customers] = []
+        for (owner, pipeline, reach, source, campaign), (n, sla, won_n, won_cents), (delays, contacts) in groups():
             partial = of(owner)
             partial.leads_n += n
-            partial.leads_sla += int(sla)
-            partial.cohort_won += int(won_n)
+            partial.leads_sla += sla
+            partial.cohort_won += won_n
+            partial.lead_delays.extend(delays)
             funnel[(owner, pipeline, reach)] += n
-            lead_groups.append(LeadGroup(owner, source, campaign, n, int(won_n), int(won_cents)))
-        for (owner,), (found,) in fetch[delays]:
-            of(owner).lead_delays.extend(found)
-        won_by = [Customers(key[0], key[1], key[2], ids) for key, (ids,) in fetch[customers]]
-        return dict(funnel), lead_groups, won_by
+            lead_groups.append(LeadGroup(owner, source, campaign, n, won_n, won_cents))
+            if contacts:
+                customers.append(Customers(owner, source, campaign, contacts))
+        return dict(funnel), lead_groups, customers
 
     return apply
 
@@ -361,44 +459,39 @@ def _callbacks(period: Period, fetch: _Fetch) -> Step:
 
 def _closed(period: Period, fetch: _Fetch) -> Step:
     where, params = _in(period, "closed_at")
-    closed = f"FROM analytics_dealfact WHERE {where}"
-    won = fetch.rows(
-        "SELECT owner_id, COUNT(*), SUM(amount_cents), SUM(CASE WHEN products >= 2 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN is_repeat THEN 1 ELSE 0 END), SUM(CASE WHEN is_repeat THEN amount_cents ELSE 0 END) "
-        f"{closed} AND current_kind = 'won' GROUP BY owner_id",
+    won = "current_kind = 'won'"
+    groups = _grouped_reads(
+        fetch,
+        f"FROM analytics_dealfact WHERE {where} AND current_kind IN ('won', 'lost')",
         params,
-    )
-    cycles = fetch.lists(
-        f"SELECT owner_id AS k0, {_micros('start_at', 'closed_at')} AS v0, touches AS v1 {closed} "
-        "AND current_kind = 'won'",
-        params,
-        keys=1,
-        lists=2,
+        keys=["owner_id", "current_kind", "lost_at_stage_id", "loss_reason"],
+        sums=[
+            "1",
+            "amount_cents",
+            "CASE WHEN products >= 2 THEN 1 ELSE 0 END",
+            "CASE WHEN is_repeat THEN 1 ELSE 0 END",
+            "CASE WHEN is_repeat THEN amount_cents ELSE 0 END",
+        ],
+        lists=[("cycle_us", won), ("touches", won)],
     )
     stages = fetch.rows("SELECT id, ref FROM deals_stage", [])
-    lost = fetch.rows(
-        f"SELECT owner_id, lost_at_stage_id, loss_reason, COUNT(*) {closed} AND current_kind = 'lost' "
-        "GROUP BY owner_id, lost_at_stage_id, loss_reason",
-        params,
-    )
 
     def apply(of: Of) -> None:
-        for owner, n, revenue, multi, repeat, repeat_cents in fetch[won]:
-            partial = of(owner)
-            partial.won += n
-            partial.revenue_cents += int(revenue)
-            partial.multi += int(multi)
-            partial.repeat += int(repeat)
-            partial.repeat_cents += int(repeat_cents)
-        for (owner,), (found_cycles, found_touches) in fetch[cycles]:
-            of(owner).cycles.extend(found_cycles)
-            of(owner).touches.extend(found_touches)
         stage_refs = dict(fetch[stages])
-        for owner, stage_id, reason, n in fetch[lost]:
+        for (owner, kind, stage_id, reason), (n, cents, multi, repeat, repeat_cents), (cycles, touches) in groups():
             partial = of(owner)
-            partial.lost += n
-            partial.lost_by_stage[stage_refs.get(stage_id, "")] += n
-            partial.lost_by_reason[reason] += n
+            if kind == "won":
+                partial.won += n
+                partial.revenue_cents += cents
+                partial.multi += multi
+                partial.repeat += repeat
+                partial.repeat_cents += repeat_cents
+                partial.cycles.extend(cycles)
+                partial.touches.extend(touches)
+            else:
+                partial.lost += n
+                partial.lost_by_stage[stage_refs.get(stage_id, "")] += n
+                partial.lost_by_reason[reason] += n
 
     return apply
 
@@ -477,6 +570,8 @@ def _seconds(micros: Fraction | None) -> int | float | None:
 
 
 def _money(cents: Fraction | int | None) -> str | None:
+    if type(cents) is int:
+        return values.money_of_cents(cents)
     return values.money(None if cents is None else Fraction(cents) / 100)
 
 
@@ -492,13 +587,13 @@ VALUES: dict[str, Callable[[Partial], Any]] = {
     "new_contacts_reached": lambda p: len(p.contacts),
     "missed_calls_returned": lambda p: len(p.missed_delays),
     "missed_call_return_rate": lambda p: _ratio(len(p.missed_delays), p.missed_n),
-    "missed_call_return_median_s": lambda p: _seconds(values.median(p.missed_delays)),
+    "missed_call_return_median_s": lambda p: _seconds(p.missed_delays.median()),
     "inbound_messages": lambda p: p.inbound_n,
     "inbound_messages_replied": lambda p: len(p.inbound_delays),
-    "message_reply_median_s": lambda p: _seconds(values.median(p.inbound_delays)),
+    "message_reply_median_s": lambda p: _seconds(p.inbound_delays.median()),
     "leads_new": lambda p: p.leads_n,
-    "first_response_median_s": lambda p: _seconds(values.median(p.lead_delays)),
-    "first_response_p90_s": lambda p: _seconds(values.p90(p.lead_delays)),
+    "first_response_median_s": lambda p: _seconds(p.lead_delays.median()),
+    "first_response_p90_s": lambda p: _seconds(p.lead_delays.p90()),
     "leads_without_response": lambda p: p.leads_n - len(p.lead_delays),
     "first_response_sla_rate": lambda p: _ratio(p.leads_sla, p.leads_n),
     "callbacks_due": lambda p: p.callbacks["due"],
@@ -512,10 +607,10 @@ VALUES: dict[str, Callable[[Partial], Any]] = {
     "win_rate": lambda p: _ratio(p.won, p.won + p.lost),
     "revenue_won": lambda p: _money(p.revenue_cents),
     "avg_check": lambda p: _money(values.ratio(p.revenue_cents, p.won)),
-    "sales_cycle_median_s": lambda p: _seconds(values.median(p.cycles)),
-    "sales_cycle_mean_s": lambda p: _seconds(values.mean(p.cycles)),
-    "touches_per_won_deal_mean": lambda p: values.number(values.mean(p.touches)),
-    "touches_per_won_deal_median": lambda p: values.number(values.median(p.touches)),
+    "sales_cycle_median_s": lambda p: _seconds(p.cycles.median()),
+    "sales_cycle_mean_s": lambda p: _seconds(p.cycles.mean()),
+    "touches_per_won_deal_mean": lambda p: values.number(p.touches.mean()),
+    "touches_per_won_deal_median": lambda p: values.number(p.touches.median()),
     "won_multi_product": lambda p: p.multi,
     "upsell_rate": lambda p: _ratio(p.multi, p.won),
     "repeat_deals_won": lambda p: p.repeat,

@@ -22,8 +22,8 @@ def seconds_between(earlier: dt.datetime, later: dt.datetime) -> Fraction | int:
 
 def number(value: Fraction | int | None) -> Number | None:
     """An exact value as JSON number: an int where it is whole, else the nearest float."""
-    if value is None:
-        return None
+    if value is None or type(value) is int:
+        return value
     value = Fraction(value)
     return int(value) if value.denominator == 1 else float(value)
 
@@ -33,7 +33,11 @@ def share(value: Fraction | None) -> float | None:
 
 
 def ratio(numerator: Fraction | int, denominator: Fraction | int) -> Fraction | None:
-    return None if denominator == 0 else Fraction(numerator) / Fraction(denominator)
+    if denominator == 0:
+        return None
+    if type(numerator) is int and type(denominator) is int:
+        return Fraction(numerator, denominator)
+    return Fraction(numerator) / Fraction(denominator)
 
 
 def mean(values: Sequence[Fraction | int]) -> Fraction | None:
@@ -73,6 +77,13 @@ def money(value: Decimal | Fraction | int | None) -> str | None:
     sign = "-" if cents < 0 else ""
     cents = abs(cents)
     return f"{sign}{cents // 100}.{cents % 100:02d}"
+
+
+def money_of_cents(cents: int) -> str:
+    """money(cents / 100) of a whole number of cents."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{part:02d}"
 
 
 def money_fraction(text: str) -> Fraction:

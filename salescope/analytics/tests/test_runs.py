@@ -1,0 +1,62 @@
+"""Order statistics across sorted runs (summary.Runs) equal those of the merged list (values.py)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from salescope.analytics import values
+from salescope.analytics.summary import Partial, Runs
+
+RUNS = st.lists(st.lists(st.integers(-(10**14), 10**14), max_size=30), max_size=8)
+
+
+def _runs(parts: list[list[int]]) -> Runs:
+    pooled = Runs()
+    for part in parts:
+        one = Runs()
+        one.extend(part)
+        one.settle()
+        pooled.join(one)
+    return pooled
+
+
+@given(RUNS)
+def test_statistics_across_runs_equal_the_merged_list(parts: list[list[int]]) -> None:
+    merged = sorted(value for part in parts for value in part)
+    pooled = _runs(parts)
+    assert len(pooled) == len(merged)
+    assert [pooled.kth(k) for k in range(1, len(merged) + 1)] == merged
+    assert pooled.median() == values.median(merged)
+    assert pooled.p90() == values.p90(merged)
+    assert pooled.mean() == values.mean(merged)
+
+
+def test_ties_and_empty_runs() -> None:
+    pooled = _runs([[5, 5, 5], [], [5, 7], [1]])
+    assert [pooled.kth(k) for k in range(1, 7)] == [1, 5, 5, 5, 5, 7]
+    assert pooled.median() == Fraction(5)
+    assert _runs([[]]).median() is None
+    assert _runs([[2], [3]]).median() == Fraction(5, 2)
+
+
+def test_pooling_partials_keeps_each_owners_run() -> None:
+    first, second = Partial(), Partial()
+    first.lead_delays.extend([30, 10])
+    second.lead_delays.extend([20])
+    first.callbacks["due"] += 2
+    for partial in (first, second):
+        partial.settle()
+    pooled = Partial()
+    pooled.add(first)
+    pooled.add(second)
+    assert pooled.lead_delays.runs == [[10, 30], [20]]
+    assert pooled.lead_delays.median() == 20
+    assert pooled.callbacks["due"] == 2
+
+
+@given(st.integers(-(10**12), 10**12))
+def test_money_of_cents_equals_money(cents: int) -> None:
+    assert values.money_of_cents(cents) == values.money(Fraction(cents, 100))
