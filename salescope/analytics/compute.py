@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from decimal import Decimal
@@ -30,9 +29,6 @@ class Engine:
         self._days_by_owner: dict[int | None, list[DayRow]] = defaultdict(list)
         for row in facts.activity_days or ():
             self._days_by_owner[row.owner].append(row)
-        self._dates_by_owner: dict[int | None, list[tuple[int | None, dt.date]]] = defaultdict(list)
-        for pair in facts.attempt_days:
-            self._dates_by_owner[pair[0]].append(pair)
         self._pooled: dict[tuple[int | None, ...] | None, Partial] = {}
         self._plans: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)  # ("user" | "team", id)
         for plan_row in facts.plans:
@@ -100,14 +96,19 @@ class Engine:
             self._pooled[key] = self.facts.summary.pool(None if owners is None else set(owners))
         return self._pooled[key]
 
-    def _group_days(self, owners: Owners) -> tuple[list[DayRow], list[tuple[int | None, dt.date]]]:
+    def _group_days(self, owners: Owners) -> tuple[list[DayRow], int]:
+        """The group's activity counters and its days with reply attempts (a bit mask)."""
+        masks = self.facts.attempt_days
         if owners is None:
-            return self.facts.activity_days or [], self.facts.attempt_days
+            dates = 0
+            for mask in masks.values():
+                dates |= mask
+            return self.facts.activity_days or [], dates
         pooled: list[DayRow] = []
-        dates: list[tuple[int | None, dt.date]] = []
+        dates = 0
         for owner in owners:
             pooled.extend(self._days_by_owner.get(owner, ()))
-            dates.extend(self._dates_by_owner.get(owner, ()))
+            dates |= masks.get(owner, 0)
         return pooled, dates
 
     def plan(self, group_values: dict[str, Any], *, user_id: int | None = None, team_id: int | None = None) -> dict:

@@ -221,7 +221,7 @@ class Facts:
     spend: list[SpendItem]
     plans: list[dict[str, Any]]
     activity_days: list[DayRow] | None = None  # the fast path: activity metrics from daily rollups
-    attempt_days: list[tuple[int | None, dt.date]] = field(default_factory=list)  # (user, day) with reply attempts
+    attempt_days: dict[int | None, int] = field(default_factory=dict)  # user → days with reply attempts (bit mask)
     summary: Summary | None = None  # the fast path: every other metric from per-owner partials (summary.py)
     partial: bool = False  # only some sources' items were loaded (collect(sources=…)): no values
 

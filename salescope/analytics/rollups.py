@@ -6,14 +6,13 @@ Each gives exactly what the registry's aggregate gives over the activity items t
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import values
 from .facts import DayRow
 
-Dates = Sequence[tuple[int | None, dt.date]]  # (user, local date) with at least one reply attempt
+Dates = int  # the local dates of P with at least one reply attempt, as a bit mask (state_days.rollup)
 RollupValue = Callable[[Sequence[DayRow], Dates], Any]
 
 
@@ -33,7 +32,7 @@ def _per(numerator: str, denominator: str) -> RollupValue:
 
 
 def _active_days(rows: Sequence[DayRow], dates: Dates) -> int:
-    return len({day for _, day in dates})
+    return dates.bit_count()
 
 
 def _per_active_day(rows: Sequence[DayRow], dates: Dates) -> int | float | None:

@@ -145,10 +145,14 @@ def _rebuild_days_python() -> None:
     )
 
 
-def rollup(date_from: dt.date, date_to: dt.date) -> tuple[list[tuple[Any, ...]], list[tuple[int | None, dt.date]]]:
-    """Per user (None: no user) the counters summed over the local days [date_from, date_to], and the
-    (user, day) pairs with at least one reply attempt."""
+def rollup(date_from: dt.date, date_to: dt.date) -> tuple[list[tuple[Any, ...]], dict[int | None, int]]:
+    """Per user (None: no user) the counters summed over the local days [date_from, date_to], and the days
+    with at least one reply attempt as a bit mask (bit i: date_from + i days)."""
     bounds = [date_from, date_to]
+    if connection.vendor == "postgresql":
+        offset = "day - %s::date"
+    else:
+        offset = "CAST(julianday(day) - julianday(%s) AS INTEGER)"
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT user_id, {', '.join(f'SUM({c})' for c in COLUMNS)} FROM analytics_userday "
@@ -157,10 +161,10 @@ def rollup(date_from: dt.date, date_to: dt.date) -> tuple[list[tuple[Any, ...]],
         )
         sums = [(None if row[0] == NO_USER else row[0], *(int(v) for v in row[1:])) for row in cursor.fetchall()]
         cursor.execute(
-            "SELECT user_id, day FROM analytics_userday WHERE day >= %s AND day <= %s AND attempts > 0", bounds
+            f"SELECT user_id, {offset} FROM analytics_userday WHERE day >= %s AND day <= %s AND attempts > 0",
+            [date_from, *bounds],
         )
-        dates = [
-            (None if user_id == NO_USER else user_id, day if isinstance(day, dt.date) else dt.date.fromisoformat(day))
-            for user_id, day in cursor.fetchall()
-        ]
-    return sums, dates
+        masks: dict[int | None, int] = defaultdict(int)
+        for user_id, days in cursor.fetchall():
+            masks[None if user_id == NO_USER else user_id] |= 1 << days
+    return sums, dict(masks)

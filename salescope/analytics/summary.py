@@ -9,12 +9,13 @@ exactly as the registry's aggregate does over the items (proven by the property 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 import threading
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from itertools import repeat
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -35,11 +36,12 @@ class Runs:
     Order statistics are found across the runs without merging them (kth), so pooling a group costs nothing
     per value."""
 
-    __slots__ = ("runs", "n", "_pending")
+    __slots__ = ("runs", "n", "sum", "_pending")
 
     def __init__(self) -> None:
         self.runs: list[list[int]] = []
         self.n = 0
+        self.sum = 0
         self._pending: list[int] = []
 
     def extend(self, values: Iterable[int]) -> None:
@@ -50,17 +52,16 @@ class Runs:
         if self._pending:
             self.runs.append(sorted(self._pending))
             self.n += len(self._pending)
+            self.sum += sum(self._pending)
             self._pending = []
 
     def join(self, other: Runs) -> None:
         self.runs.extend(other.runs)
         self.n += other.n
+        self.sum += other.sum
 
     def __len__(self) -> int:
         return self.n
-
-    def total(self) -> int:
-        return sum(sum(run) for run in self.runs)
 
     def kth(self, k: int) -> int:
         """The k-th smallest value (1-based): the least value x with at least k values ≤ x."""
@@ -72,7 +73,7 @@ class Runs:
         low, high = min(run[0] for run in runs), max(run[-1] for run in runs)
         while low < high:
             middle = (low + high) // 2
-            if sum(map(bisect_right, runs, repeat(middle, len(runs)))) >= k:
+            if sum(map(bisect_right, runs, itertools.repeat(middle, len(runs)))) >= k:
                 high = middle
             else:
                 low = middle + 1
@@ -92,7 +93,7 @@ class Runs:
         return Fraction(self.kth((9 * self.n + 9) // 10)) if self.n else None
 
     def mean(self) -> Fraction | None:
-        return Fraction(self.total(), self.n) if self.n else None
+        return Fraction(self.sum, self.n) if self.n else None
 
 
 @dataclass
@@ -127,22 +128,26 @@ class Partial:
     qa_criterion: Counter[tuple[str, int]] = field(default_factory=Counter)  # (criterion, max) → sum of scores
 
     def add(self, other: Partial) -> None:
-        for name, value in other.__dict__.items():
-            mine = getattr(self, name)
-            if isinstance(value, int):
-                setattr(self, name, mine + value)
-            elif isinstance(value, Runs):
-                mine.join(value)
-            elif isinstance(value, set):
-                mine |= value
-            else:
-                mine.update(value)  # a Counter: adds counts (keeps zeros; the values drop them)
+        mine, theirs = self.__dict__, other.__dict__
+        for name in _COUNTS:
+            mine[name] += theirs[name]
+        for name in _RUNS:
+            mine[name].join(theirs[name])
+        for name in _COUNTERS:
+            mine[name].update(theirs[name])  # adds counts (keeps zeros; the values drop them)
+        self.contacts |= other.contacts
 
     def settle(self) -> None:
         """Each value list becomes one sorted run (once, after loading)."""
-        for value in self.__dict__.values():
-            if isinstance(value, Runs):
-                value.settle()
+        for name in _RUNS:
+            self.__dict__[name].settle()
+
+
+_KINDS = {name: type(value) for name, value in Partial().__dict__.items()}
+_COUNTS = [name for name, kind in _KINDS.items() if kind is int]
+_RUNS = [name for name, kind in _KINDS.items() if kind is Runs]
+_COUNTERS = [name for name, kind in _KINDS.items() if kind is Counter]
+assert set(_KINDS) == {*_COUNTS, *_RUNS, *_COUNTERS, "contacts"}, "a Partial field of a kind add() cannot pool"
 
 
 @dataclass(frozen=True, slots=True)
@@ -629,11 +634,18 @@ def quality_value(key: str, p: Partial) -> float | int | None:
     if key == "qa_reviews":
         return p.qa_n
     if key == "qa_score_avg":
-        total = sum((Fraction(score, den) for den, score in p.qa_score.items()), Fraction(0))
+        total = _sum_of_ratios((score, den) for den, score in p.qa_score.items())
         return values.share(values.ratio(total, p.qa_n))
     criterion = key.removeprefix("qa_").removesuffix("_avg")
-    total = sum((Fraction(s, m) for (c, m), s in p.qa_criterion.items() if c == criterion), Fraction(0))
+    total = _sum_of_ratios((s, m) for (c, m), s in p.qa_criterion.items() if c == criterion)
     return values.share(values.ratio(total, p.qa_criterion_n[criterion]))
+
+
+def _sum_of_ratios(pairs: Iterable[tuple[int, int]]) -> Fraction:
+    """The exact sum of numerator / denominator over the pairs, over one common denominator."""
+    listed = list(pairs)
+    common = math.lcm(1, *(den for _, den in listed))
+    return Fraction(sum(num * (common // den) for num, den in listed), common)
 
 
 SERIES_KEYS = ("revenue_won", "deals_won", "paid", "calls_in", "calls_out", "calls_in_missed")
