@@ -229,19 +229,48 @@ class CallbackFact(models.Model):
 
 
 class ReviewFact(models.Model):
-    """A QA review of a call, with the call's start and user (the review's place in the report)."""
+    """A QA review of a call, with the call's start and user (the review's place in the report), and its
+    scores summed (see state_reviews.py)."""
 
     review = models.OneToOneField(
         "quality.QAReview", primary_key=True, on_delete=models.CASCADE, related_name="analytics_fact"
     )
     user_id = models.BigIntegerField(null=True)
     call_started_at = models.DateTimeField()
+    max = models.IntegerField(default=0)  # the review's maximum score per criterion
+    scored = models.IntegerField(default=0)  # criteria scored
+    total = models.BigIntegerField(default=0)  # sum of the scores
 
     class Meta:
-        indexes = [models.Index(fields=["call_started_at"], name="reviewfact_call")]
+        indexes = [
+            models.Index(
+                fields=["call_started_at"], include=["user_id", "max", "scored", "total"], name="reviewfact_call"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"review {self.review_id} of a call at {self.call_started_at}"
+
+
+class ReviewScore(models.Model):
+    """One criterion's score in a QA review of a call, placed like its review (ReviewFact)."""
+
+    review = models.ForeignKey("quality.QAReview", on_delete=models.CASCADE, related_name="analytics_scores")
+    user_id = models.BigIntegerField(null=True)
+    call_started_at = models.DateTimeField()
+    criterion = models.CharField(max_length=200)
+    max = models.IntegerField()
+    score = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["call_started_at"], include=["user_id", "criterion", "max", "score"], name="reviewscore_call"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"review {self.review_id}: {self.criterion} {self.score}/{self.max}"
 
 
 # Every table of the state, named as `analytics verify` reports them.
@@ -253,4 +282,5 @@ STATE_MODELS: dict[type[models.Model], str] = {
     DealFact: "deal fact",
     CallbackFact: "callback fact",
     ReviewFact: "review fact",
+    ReviewScore: "review score",
 }

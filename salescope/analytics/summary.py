@@ -502,31 +502,18 @@ def _closed(period: Period, fetch: _Fetch) -> Step:
 
 
 def _reviews(period: Period, fetch: _Fetch) -> Step:
-    """QA reviews of calls started in P, summed in SQL: per call user, max and number of criteria scored, the
-    reviews and their score totals; per call user, criterion and max, the scores."""
-    if connection.vendor == "postgresql":
-        criteria = (
-            "LEFT JOIN LATERAL jsonb_each_text(CASE WHEN jsonb_typeof(q.scores) = 'object' THEN q.scores "
-            "ELSE '{}'::jsonb END) j ON true"
-        )
-        score = "CAST(j.value AS NUMERIC)"
-    else:
-        criteria = "LEFT JOIN json_each(CASE WHEN json_type(q.scores) = 'object' THEN q.scores ELSE '{}' END) j"
-        score = "j.value"
-    reviewed = (
-        f"FROM analytics_reviewfact f JOIN quality_qareview q ON q.id = f.review_id {criteria} "
-        "WHERE f.call_started_at >= %s AND f.call_started_at < %s"
-    )
+    """QA reviews of calls started in P: per call user, max and number of criteria scored, the reviews and their
+    score totals; per call user, criterion and max, the scores (state_reviews.py)."""
+    where = "WHERE call_started_at >= %s AND call_started_at < %s"
     bounds = [_dt(period.start), _dt(period.end)]
     totals = fetch.rows(
-        "SELECT user_id, max, n, COUNT(*), SUM(total) FROM (SELECT f.review_id, f.user_id, q.max, "
-        f"COUNT(j.key) AS n, COALESCE(SUM({score}), 0) AS total {reviewed} GROUP BY f.review_id, f.user_id, q.max) "
-        "AS r GROUP BY user_id, max, n",
+        f"SELECT user_id, max, scored, COUNT(*), SUM(total) FROM analytics_reviewfact {where} "
+        "GROUP BY user_id, max, scored",
         bounds,
     )
     per_criterion = fetch.rows(
-        f"SELECT f.user_id, j.key, q.max, COUNT(*), SUM({score}) {reviewed} AND j.key IS NOT NULL "
-        "GROUP BY f.user_id, j.key, q.max",
+        f"SELECT user_id, criterion, max, COUNT(*), SUM(score) FROM analytics_reviewscore {where} "
+        "GROUP BY user_id, criterion, max",
         bounds,
     )
 
@@ -534,21 +521,13 @@ def _reviews(period: Period, fetch: _Fetch) -> Step:
         for owner, maximum, n, reviews, total in fetch[totals]:
             partial = of(owner)
             partial.qa_n += reviews
-            partial.qa_score[maximum * n] += _whole(total)
+            partial.qa_score[maximum * n] += int(total)
         for owner, criterion, maximum, n, total in fetch[per_criterion]:
             partial = of(owner)
             partial.qa_criterion_n[criterion] += n
-            partial.qa_criterion[(criterion, maximum)] += _whole(total)
+            partial.qa_criterion[(criterion, maximum)] += int(total)
 
     return apply
-
-
-def _whole(value: Any) -> int:
-    """A sum of QA scores from SQL (PostgreSQL gives NUMERIC as Decimal); scores are integers (quality/services)."""
-    exact = Fraction(value)
-    if exact.denominator != 1:
-        raise ValueError(f"QA scores must be integers, their sum is {value}")
-    return exact.numerator
 
 
 def _invoiced_and_paid(period: Period, fetch: _Fetch) -> Step:

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from salescope.activities.models import Activity
+from salescope.analytics.models import ReviewFact, ReviewScore
 from salescope.analytics.verify import report_differences, state_differences
 from salescope.followups.models import Task
 from salescope.quality.models import QAReview
@@ -74,6 +75,15 @@ def test_back_office_edits_keep_the_state(dept: Dept) -> None:
     task.due_at = at("2026-03-05 12:00")
     tasks.save_model(request, task, None, change=True)
     _assert_state_is_right()
+
+    review.scores = {"politeness": 2, "script": 5}
+    reviews.save_model(request, review, None, change=True)
+    _assert_state_is_right()
+    assert sorted(ReviewScore.objects.values_list("criterion", "score", "max")) == [
+        ("politeness", 2, 5),
+        ("script", 5, 5),
+    ]
+    assert ReviewFact.objects.values_list("scored", "total").get() == (2, 7)
 
     activities.delete_queryset(request, Activity.objects.filter(pk=call.pk))
     _assert_state_is_right()
