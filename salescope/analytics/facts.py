@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -246,33 +246,39 @@ def collect(period: Period, *, fast: bool | None = None, sources: Collection[str
 
     if fast is None:
         fast = sources is None and state.fast_path_applies(period.tz.key, period.as_of)
-    stages = queries.stages()
+    reads: dict[str, Callable[[], Any]] = {
+        "users": queries.users,
+        "teams": queries.teams,
+        "pipelines": queries.pipelines,
+        "stages": queries.stages,
+        "spend": lambda: queries.ad_spend(period),
+        "plans": lambda: queries.plans(period.whole_months) if period.whole_months else [],
+    }
     loaded = None
-    if fast:
-        loaded = summary.load(
-            period,
-            also={
-                "days": lambda: state_days.rollup(period.date_from, period.date_to),
-                "criteria": state_reviews.all_criteria,
-            },
-        )
-        scored = loaded.also["criteria"]
+    if fast:  # every read of the report together, on two connections (summary._Fetch)
+        reads["days"] = lambda: state_days.rollup(period.date_from, period.date_to)
+        reads["criteria"] = state_reviews.all_criteria
+        loaded = summary.load(period, also=reads)
+        read = loaded.also
+        scored = read["criteria"]
     else:
+        read = {name: reading() for name, reading in reads.items()}
         scored = queries.scored_criteria(period)
 
     def wanted(*names: str) -> bool:
         return sources is None or any(name in sources for name in names)
 
+    stages = read["stages"]
     common: dict[str, Any] = {
         "period": period,
-        "users": queries.users(),
-        "teams": queries.teams(),
-        "pipelines": queries.pipelines(),
+        "users": read["users"],
+        "teams": read["teams"],
+        "pipelines": read["pipelines"],
         "stages": stages,
         "reviews": _reviews(period, fast=fast) if wanted("reviews") else [],
         "criteria": [*FIXED_CRITERIA, *sorted(scored - set(FIXED_CRITERIA))],
-        "spend": [SpendItem(r["date"], r["source"], r["campaign"], r["amount"]) for r in queries.ad_spend(period)],
-        "plans": queries.plans(period.whole_months) if period.whole_months else [],
+        "spend": [SpendItem(r["date"], r["source"], r["campaign"], r["amount"]) for r in read["spend"]],
+        "plans": read["plans"],
     }
     if loaded is not None:
         sums, attempt_days = loaded.also["days"]

@@ -253,11 +253,12 @@ class ReviewFact(models.Model):
 
 
 class ReviewScore(models.Model):
-    """One criterion's score in a QA review of a call, placed like its review (ReviewFact)."""
+    """One criterion's score in a QA review, placed like its review (ReviewFact): by its call's start and user
+    (NULL when the reviewed activity is not a call, so that the review counts only for its criterion's name)."""
 
     review = models.ForeignKey("quality.QAReview", on_delete=models.CASCADE, related_name="analytics_scores")
     user_id = models.BigIntegerField(null=True)
-    call_started_at = models.DateTimeField()
+    call_started_at = models.DateTimeField(null=True)
     criterion = models.CharField(max_length=200)
     max = models.IntegerField()
     score = models.BigIntegerField()
@@ -266,7 +267,8 @@ class ReviewScore(models.Model):
         indexes = [
             models.Index(
                 fields=["call_started_at"], include=["user_id", "criterion", "max", "score"], name="reviewscore_call"
-            )
+            ),
+            models.Index(fields=["criterion"], name="reviewscore_criterion"),
         ]
 
     def __str__(self) -> str:

@@ -148,23 +148,29 @@ def _rebuild_days_python() -> None:
 def rollup(date_from: dt.date, date_to: dt.date) -> tuple[list[tuple[Any, ...]], dict[int | None, int]]:
     """Per user (None: no user) the counters summed over the local days [date_from, date_to], and the days
     with at least one reply attempt as a bit mask (bit i: date_from + i days)."""
-    bounds = [date_from, date_to]
-    if connection.vendor == "postgresql":
-        offset = "day - %s::date"
-    else:
-        offset = "CAST(julianday(day) - julianday(%s) AS INTEGER)"
+    totals = ", ".join(f"SUM({c})" for c in COLUMNS)
+    where = "FROM analytics_userday WHERE day >= %s AND day <= %s"
+    masks: dict[int | None, int] = {}
+    sums = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT user_id, {', '.join(f'SUM({c})' for c in COLUMNS)} FROM analytics_userday "
-            "WHERE day >= %s AND day <= %s GROUP BY user_id",
-            bounds,
-        )
+        if connection.vendor == "postgresql":  # one scan: the active days' offsets as an array per user
+            cursor.execute(
+                f"SELECT user_id, {totals}, array_agg(day - %s::date) FILTER (WHERE attempts > 0) {where} "
+                "GROUP BY user_id",
+                [date_from, date_from, date_to],
+            )
+            for user_id, *counts, offsets in cursor.fetchall():
+                owner = None if user_id == NO_USER else user_id
+                sums.append((owner, *(int(v) for v in counts)))
+                masks[owner] = sum(1 << offset for offset in offsets or ())
+            return sums, masks
+        cursor.execute(f"SELECT user_id, {totals} {where} GROUP BY user_id", [date_from, date_to])
         sums = [(None if row[0] == NO_USER else row[0], *(int(v) for v in row[1:])) for row in cursor.fetchall()]
         cursor.execute(
-            f"SELECT user_id, {offset} FROM analytics_userday WHERE day >= %s AND day <= %s AND attempts > 0",
-            [date_from, *bounds],
+            f"SELECT user_id, CAST(julianday(day) - julianday(%s) AS INTEGER) {where} AND attempts > 0",
+            [date_from, date_from, date_to],
         )
-        masks: dict[int | None, int] = defaultdict(int)
-        for user_id, days in cursor.fetchall():
-            masks[None if user_id == NO_USER else user_id] |= 1 << days
-    return sums, dict(masks)
+        for user_id, offset in cursor.fetchall():
+            owner = None if user_id == NO_USER else user_id
+            masks[owner] = masks.get(owner, 0) | 1 << offset
+    return sums, masks

@@ -17,12 +17,26 @@ def review_facts_refresh(activity_id: int) -> None:
     """Recompute the facts of the reviews of one activity (after the review or the activity changed)."""
     ReviewFact.objects.filter(review__activity_id=activity_id).delete()
     ReviewScore.objects.filter(review__activity_id=activity_id).delete()
-    rows = QAReview.objects.filter(activity_id=activity_id, activity__kind="call").values_list(
-        "id", "activity__user_id", "activity__started_at", "max", "scores"
+    rows = QAReview.objects.filter(activity_id=activity_id).values_list(
+        "id", "activity__kind", "activity__user_id", "activity__started_at", "max", "scores"
     )
     facts, scores = [], []
-    for review_id, user_id, started_at, maximum, found in rows:
+    for review_id, kind, user_id, started_at, maximum, found in rows:
         scored = {criterion: whole_score(value) for criterion, value in _criteria(found).items()}
+        call = kind == "call"  # else the review has no place in the report, but its criteria are named
+        scores += [
+            ReviewScore(
+                review_id=review_id,
+                user_id=user_id if call else None,
+                call_started_at=started_at if call else None,
+                criterion=criterion,
+                max=maximum,
+                score=score,
+            )
+            for criterion, score in scored.items()
+        ]
+        if not call:
+            continue
         facts.append(
             ReviewFact(
                 review_id=review_id,
@@ -33,17 +47,6 @@ def review_facts_refresh(activity_id: int) -> None:
                 total=sum(scored.values()),
             )
         )
-        scores += [
-            ReviewScore(
-                review_id=review_id,
-                user_id=user_id,
-                call_started_at=started_at,
-                criterion=criterion,
-                max=maximum,
-                score=score,
-            )
-            for criterion, score in scored.items()
-        ]
     ReviewFact.objects.bulk_create(facts)
     ReviewScore.objects.bulk_create(scores)
 
@@ -77,8 +80,9 @@ def rebuild_review_facts() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO analytics_reviewscore (review_id, user_id, call_started_at, criterion, max, score) "
-            f"SELECT r.id, a.user_id, a.started_at, j.key, r.max, CAST({score} AS BIGINT) {calls} {criteria} "
-            "WHERE a.kind = 'call'"
+            "SELECT r.id, CASE WHEN a.kind = 'call' THEN a.user_id END, "
+            "CASE WHEN a.kind = 'call' THEN a.started_at END, "
+            f"j.key, r.max, CAST({score} AS BIGINT) {calls} {criteria}"
         )
         cursor.execute(
             "INSERT INTO analytics_reviewfact (review_id, user_id, call_started_at, max, scored, total) "
@@ -89,13 +93,11 @@ def rebuild_review_facts() -> None:
 
 
 def all_criteria() -> set[str]:
-    """Every criterion scored by any review (the fast path: every review exists)."""
-    if connection.vendor == "postgresql":
-        sql = "SELECT DISTINCT jsonb_object_keys(scores) FROM quality_qareview WHERE jsonb_typeof(scores) = 'object'"
-    else:
-        sql = (
-            "SELECT DISTINCT j.key FROM quality_qareview r, json_each(r.scores) j WHERE json_type(r.scores) = 'object'"
-        )
+    """Every criterion scored by any review (the fast path: every review exists): one index probe per name."""
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(
+            "WITH RECURSIVE names(name) AS (SELECT MIN(criterion) FROM analytics_reviewscore "
+            "UNION ALL SELECT (SELECT MIN(criterion) FROM analytics_reviewscore WHERE criterion > names.name) "
+            "FROM names WHERE names.name IS NOT NULL) SELECT name FROM names WHERE name IS NOT NULL"
+        )
         return {row[0] for row in cursor.fetchall()}

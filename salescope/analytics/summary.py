@@ -14,7 +14,7 @@ import math
 import threading
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -181,7 +181,11 @@ class Summary:
     customers: list[Customers]
     also: dict[str, Any] = field(default_factory=dict)
 
-    def pool(self, owners: Iterable[int | None] | None) -> Partial:
+    def pool(self, owners: Collection[int | None] | None) -> Partial:
+        """The partial of a group of owners (None: everyone). Read it only: one owner's is their own."""
+        if owners is not None and len(owners) == 1:
+            (owner,) = owners
+            return self.partials.get(owner) or Partial()
         pooled = Partial()
         for owner, partial in self.partials.items():
             if owners is None or owner in owners:
@@ -213,7 +217,7 @@ def _grouped_reads(
     sum_sql = ", ".join(f"SUM({expression})" for expression in sums)
     if connection.vendor == "postgresql":
         arrays = "".join(f", array_agg({value}) FILTER (WHERE {condition})" for value, condition in lists)
-        handle = fetch.rows(f"SELECT {key_sql}, {sum_sql}{arrays} {source} GROUP BY {key_sql}", params)
+        handle = fetch.rows(f"SELECT {key_sql}, {sum_sql}{arrays} {source} GROUP BY {key_sql}", params, heavy=True)
 
         def combined() -> list[Group]:
             return [
@@ -292,11 +296,15 @@ class _Fetch:
     def __init__(self) -> None:
         self._calls: list[Callable[[], Any]] = []
         self._sql: set[int] = set()  # the calls that are statements of this report (rows)
+        self._heavy: set[int] = set()
         self._results: list[Any] = []
 
-    def rows(self, sql: str, params: list[Any]) -> int:
+    def rows(self, sql: str, params: list[Any], *, heavy: bool = False) -> int:
+        """`heavy`: a scan of many rows, started before the others so that the two connections end together."""
         self._calls.append(lambda: _rows(sql, params))
         self._sql.add(len(self._calls) - 1)
+        if heavy:
+            self._heavy.add(len(self._calls) - 1)
         return len(self._calls) - 1
 
     def call(self, read: Callable[[], Any]) -> int:
@@ -309,7 +317,7 @@ class _Fetch:
     def run(self) -> None:
         """Run every statement; both connections take the next one as they come free."""
         results: list[Any] = [None] * len(self._calls)
-        pending = iter(range(len(self._calls)))
+        pending = iter(sorted(range(len(self._calls)), key=lambda index: index not in self._heavy))
         lock = threading.Lock()
         failures: list[BaseException] = []
 
@@ -357,10 +365,10 @@ def load(period: Period, also: dict[str, Callable[[], Any]] | None = None) -> Su
         return partials[owner]
 
     fetch = _Fetch()
-    steps = [_replies(period, fetch), _callbacks(period, fetch), _closed(period, fetch)]
+    leads = _leads(period, fetch)  # the largest scan first
+    steps = [_replies(period, fetch), _closed(period, fetch), _callbacks(period, fetch)]
     steps.append(_invoiced_and_paid(period, fetch))
     steps.append(_reviews(period, fetch))
-    leads = _leads(period, fetch)
     extra = {name: fetch.call(read) for name, read in (also or {}).items()}
     fetch.run()
     for step in steps:

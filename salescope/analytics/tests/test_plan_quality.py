@@ -131,3 +131,24 @@ def test_quality_cut_by_as_of(reviewed):
     user = report("2026-03-01", "2026-03-31", as_of="2026-04-01 00:00")["users"]["u1"]
     assert (user["qa_reviews"], user["qa_score_avg"], user["qa_objections_avg"]) == (2, 0.7, None)
     assert "qa_humor_avg" in report("2026-03-01", "2026-03-31", as_of="2026-04-10 10:00")["department"]
+
+
+@pytest.mark.django_db
+def test_a_review_of_a_non_call_names_its_criterion_only(reviewed):
+    """Reviews are of calls (quality/services); one written past the service still names its criterion."""
+    from salescope.analytics import state
+    from salescope.analytics.verify import report_differences, state_differences
+    from salescope.quality.models import QAReview
+
+    reviews_before = report("2026-03-01", "2026-03-31", as_of="2026-04-20 00:00")["department"]["qa_reviews"]
+    email = reviewed.act("email", "2026-03-09 10:00", reviewed.u1, contact=reviewed.contact("c2"), direction="out")
+    QAReview.objects.create(
+        activity=email, reviewer=reviewed.u3, scores={"grammar": 3}, max=5, at=at("2026-03-09 11:00")
+    )
+    state.review_recorded(email.pk)
+    as_of = at("2026-04-20 00:00")
+    assert state_differences() == []
+    assert report_differences(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31), as_of=as_of) == []
+    fast = report("2026-03-01", "2026-03-31", as_of="2026-04-20 00:00")["department"]
+    assert fast["qa_grammar_avg"] is None
+    assert fast["qa_reviews"] == reviews_before == 5
