@@ -79,14 +79,15 @@ class Engine:
         pooled = self._pool(owners)
         result: dict[str, Any] = {}
         for metric in self.metrics:
-            if metric.key in ROLLUPS:
-                result[metric.key] = ROLLUPS[metric.key](days, dates)
-            elif metric.key in SUMMARY_VALUES:
-                result[metric.key] = SUMMARY_VALUES[metric.key](pooled)
+            key = metric.key
+            if (rollup := ROLLUPS.get(key)) is not None:
+                result[key] = rollup(days, dates)
+            elif (value := SUMMARY_VALUES.get(key)) is not None:
+                result[key] = value(pooled)
             elif metric.source == "reviews":
-                result[metric.key] = quality_value(metric.key, pooled)
+                result[key] = quality_value(key, pooled)
             else:
-                result[metric.key] = metric.aggregate(self._group_items(metric, owners))
+                result[key] = metric.aggregate(self._group_items(metric, owners))
         return result
 
     def _pool(self, owners: Owners) -> Partial:

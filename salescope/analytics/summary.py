@@ -558,7 +558,13 @@ def _invoiced_and_paid(period: Period, fetch: _Fetch) -> Step:
 
 
 def _seconds(micros: Fraction | None) -> int | float | None:
-    return values.number(None if micros is None else micros / MICRO)
+    """values.number(micros / 10⁶), without fraction arithmetic: an int when whole, else the correctly
+    rounded quotient (what float() of the exact fraction gives)."""
+    if micros is None:
+        return None
+    numerator, denominator = micros.numerator, micros.denominator * MICRO
+    whole, rest = divmod(numerator, denominator)
+    return whole if rest == 0 else numerator / denominator
 
 
 def _money(cents: Fraction | int | None) -> str | None:
@@ -568,7 +574,8 @@ def _money(cents: Fraction | int | None) -> str | None:
 
 
 def _ratio(a: int, b: int) -> float | None:
-    return values.share(values.ratio(a, b))
+    """values.share(values.ratio(a, b)): int true division is correctly rounded, as float() of the fraction."""
+    return None if b == 0 else a / b
 
 
 def _sorted_counts(counter: Counter[str]) -> dict[str, int]:

@@ -60,3 +60,14 @@ def test_pooling_partials_keeps_each_owners_run() -> None:
 @given(st.integers(-(10**12), 10**12))
 def test_money_of_cents_equals_money(cents: int) -> None:
     assert values.money_of_cents(cents) == values.money(Fraction(cents, 100))
+
+
+@given(st.integers(-(10**15), 10**15), st.integers(1, 4))
+def test_seconds_and_ratios_equal_the_exact_forms(micros: int, halves: int) -> None:
+    from salescope.analytics.summary import _ratio, _seconds
+
+    exact = Fraction(micros, halves)
+    assert _seconds(exact) == values.number(exact / 1_000_000)
+    assert type(_seconds(exact)) is type(values.number(exact / 1_000_000))
+    assert _ratio(micros, halves) == values.share(values.ratio(micros, halves))
+    assert _ratio(micros, 0) is None
