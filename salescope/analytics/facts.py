@@ -258,7 +258,7 @@ def collect(period: Period, *, fast: bool | None = None, sources: Collection[str
     if fast:  # every read of the report together, on two connections (summary._Fetch)
         reads["days"] = lambda: state_days.rollup(period.date_from, period.date_to)
         reads["criteria"] = state_reviews.all_criteria
-        loaded = summary.load(period, also=reads)
+        loaded = summary.load(period, also=reads, heavy={"days"})
         read = loaded.also
         scored = read["criteria"]
     else:

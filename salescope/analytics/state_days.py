@@ -159,18 +159,19 @@ def rollup(date_from: dt.date, date_to: dt.date) -> tuple[list[tuple[Any, ...]],
                 "GROUP BY user_id",
                 [date_from, date_from, date_to],
             )
-            for user_id, *counts, offsets in cursor.fetchall():
+            for user_id, *counts, found in cursor.fetchall():
                 owner = None if user_id == NO_USER else user_id
                 sums.append((owner, *(int(v) for v in counts)))
-                masks[owner] = sum(1 << offset for offset in offsets or ())
+                masks[owner] = sum(1 << offset for offset in found or ())
             return sums, masks
-        cursor.execute(f"SELECT user_id, {totals} {where} GROUP BY user_id", [date_from, date_to])
-        sums = [(None if row[0] == NO_USER else row[0], *(int(v) for v in row[1:])) for row in cursor.fetchall()]
+        # SQLite: the active days as one list of ISO dates per user
+        offsets = {(date_from + dt.timedelta(days=i)).isoformat(): i for i in range((date_to - date_from).days + 1)}
         cursor.execute(
-            f"SELECT user_id, CAST(julianday(day) - julianday(%s) AS INTEGER) {where} AND attempts > 0",
-            [date_from, date_from, date_to],
+            f"SELECT user_id, {totals}, group_concat(day) FILTER (WHERE attempts > 0) {where} GROUP BY user_id",
+            [date_from, date_to],
         )
-        for user_id, offset in cursor.fetchall():
+        for user_id, *counts, days in cursor.fetchall():
             owner = None if user_id == NO_USER else user_id
-            masks[owner] = masks.get(owner, 0) | 1 << offset
+            sums.append((owner, *(int(v) for v in counts)))
+            masks[owner] = sum(1 << offsets[day] for day in days.split(",")) if days else 0
     return sums, masks

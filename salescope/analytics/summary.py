@@ -211,7 +211,8 @@ def _grouped_reads(
     """Per distinct `keys` of the rows of `source` (FROM … WHERE …): each of `sums` (SQL expressions) summed,
     and for each of `lists` (value, condition) the integer values of the rows that meet the condition, in no
     particular order. PostgreSQL reads it all in one scan (array_agg … FILTER); SQLite runs one grouped query
-    plus one query per list. Registers the reads; the returned function gives the groups after fetch.run()."""
+    and one query for the rows of the lists. Registers the reads; the returned function gives the groups after
+    fetch.run()."""
     width = len(keys)
     key_sql = ", ".join(keys)
     sum_sql = ", ".join(f"SUM({expression})" for expression in sums)
@@ -230,16 +231,20 @@ def _grouped_reads(
             ]
 
         return combined
-    totals = fetch.rows(f"SELECT {key_sql}, {sum_sql} {source} GROUP BY {key_sql}", params)
-    parts = [fetch.rows(f"SELECT {key_sql}, {value} {source} AND {condition}", params) for value, condition in lists]
+    totals = fetch.rows(f"SELECT {key_sql}, {sum_sql} {source} GROUP BY {key_sql}", params, heavy=True)
+    picked = ", ".join(f"CASE WHEN {condition} THEN {value} END" for value, condition in lists)
+    wanted = " OR ".join(f"({condition})" for _, condition in lists)
+    listed = fetch.rows(f"SELECT {key_sql}, {picked} {source} AND ({wanted})", params, heavy=True) if lists else None
 
     def gathered() -> list[Group]:
         groups: dict[tuple[Any, ...], Group] = {}
         for row in fetch[totals]:
             groups[row[:width]] = (row[:width], tuple(int(total) for total in row[width:]), tuple([] for _ in lists))
-        for index, part in enumerate(parts):
-            for row in fetch[part]:
-                groups[row[:width]][2][index].append(int(row[width]))
+        for row in fetch[listed] if listed is not None else ():
+            found = groups[row[:width]][2]
+            for index, value in enumerate(row[width:]):
+                if value is not None:
+                    found[index].append(int(value))
         return list(groups.values())
 
     return gathered
@@ -307,8 +312,10 @@ class _Fetch:
             self._heavy.add(len(self._calls) - 1)
         return len(self._calls) - 1
 
-    def call(self, read: Callable[[], Any]) -> int:
+    def call(self, read: Callable[[], Any], *, heavy: bool = False) -> int:
         self._calls.append(read)
+        if heavy:
+            self._heavy.add(len(self._calls) - 1)
         return len(self._calls) - 1
 
     def __getitem__(self, handle: int) -> Any:
@@ -354,9 +361,9 @@ class _Fetch:
         self._results = results
 
 
-def load(period: Period, also: dict[str, Callable[[], Any]] | None = None) -> Summary:
-    """The partials of every owner. `also`: other reads of the same report, run together with these
-    (their results in Summary.also)."""
+def load(period: Period, also: dict[str, Callable[[], Any]] | None = None, heavy: Collection[str] = ()) -> Summary:
+    """The partials of every owner. `also`: other reads of the same report, run together with these (their
+    results in Summary.also); those named in `heavy` start among the large scans."""
     partials: dict[int | None, Partial] = {}
 
     def of(owner: int | None) -> Partial:
@@ -369,7 +376,7 @@ def load(period: Period, also: dict[str, Callable[[], Any]] | None = None) -> Su
     steps = [_replies(period, fetch), _closed(period, fetch), _callbacks(period, fetch)]
     steps.append(_invoiced_and_paid(period, fetch))
     steps.append(_reviews(period, fetch))
-    extra = {name: fetch.call(read) for name, read in (also or {}).items()}
+    extra = {name: fetch.call(read, heavy=name in heavy) for name, read in (also or {}).items()}
     fetch.run()
     for step in steps:
         step(of)
