@@ -197,9 +197,21 @@ class Summary:
 
 
 def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    with _binary_cursor() if connection.vendor == "postgresql" else connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _binary_cursor() -> Any:
+    """A cursor on this thread's PostgreSQL connection that binds parameters on the server and receives results in
+    binary: the value lists of a report arrive as arrays of integers without being printed and parsed as text.
+    Wrapped like Django's own cursors (error translation, query logging)."""
+    import psycopg
+
+    connection.ensure_connection()
+    raw: Any = psycopg.Cursor(connection.connection)
+    raw.format = psycopg.pq.Format.BINARY
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
 Group = tuple[tuple[Any, ...], tuple[int, ...], tuple[list[int], ...]]  # keys, sums, lists

@@ -66,3 +66,21 @@ def test_a_failing_read_in_either_thread_fails_the_report() -> None:
     reads = [fetch.call(functools.partial(int, 10 * i)) for i in range(5)]
     fetch.run()
     assert [fetch[r] for r in reads] == [0, 10, 20, 30, 40]
+
+
+@pytest.mark.django_db
+def test_postgresql_reads_arrive_in_binary_through_djangos_cursor_wrapper() -> None:
+    from django.db import DatabaseError, connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite reads through Django's own cursor")
+    with CaptureQueriesContext(connection) as captured:
+        rows = summary._rows("SELECT %s::bigint, array_agg(x) FROM generate_series(1, 3) AS x", [2**40])
+    assert rows == [(2**40, [1, 2, 3])]
+    assert len(captured) == 1 and "generate_series" in captured[0]["sql"]  # logged like any query
+    cursor = summary._binary_cursor()
+    assert cursor.cursor.format == 1  # psycopg.pq.Format.BINARY
+    cursor.close()
+    with pytest.raises(DatabaseError, match="no_such_table"):  # errors translated as Django's
+        summary._rows("SELECT 1 FROM no_such_table WHERE 1 = %s", [1])
