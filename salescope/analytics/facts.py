@@ -250,7 +250,6 @@ def collect(period: Period, *, fast: bool | None = None, sources: Collection[str
         "users": queries.users,
         "teams": queries.teams,
         "pipelines": queries.pipelines,
-        "stages": queries.stages,
         "spend": lambda: queries.ad_spend(period),
         "plans": lambda: queries.plans(period.whole_months) if period.whole_months else [],
     }
@@ -260,15 +259,16 @@ def collect(period: Period, *, fast: bool | None = None, sources: Collection[str
         reads["criteria"] = state_reviews.all_criteria
         loaded = summary.load(period, also=reads, heavy={"days"})
         read = loaded.also
+        stages = loaded.stages  # read once, with the rest
         scored = read["criteria"]
     else:
         read = {name: reading() for name, reading in reads.items()}
+        stages = queries.stages()
         scored = queries.scored_criteria(period)
 
     def wanted(*names: str) -> bool:
         return sources is None or any(name in sources for name in names)
 
-    stages = read["stages"]
     common: dict[str, Any] = {
         "period": period,
         "users": read["users"],

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import connection, connections
 
-from . import values
+from . import queries, values
 from .period import Period
 
 MICRO = 1_000_000
@@ -179,6 +179,7 @@ class Summary:
     funnel_counts: dict[tuple[int | None, int, int], int]  # (owner, pipeline id, reach) → leads
     lead_groups: list[LeadGroup]
     customers: list[Customers]
+    stages: list[dict[str, Any]]  # queries.stages(), read with the rest
     also: dict[str, Any] = field(default_factory=dict)
 
     def pool(self, owners: Collection[int | None] | None) -> Partial:
@@ -385,7 +386,8 @@ def load(period: Period, also: dict[str, Callable[[], Any]] | None = None, heavy
 
     fetch = _Fetch()
     leads = _leads(period, fetch)  # the largest scan first
-    steps = [_replies(period, fetch), _closed(period, fetch), _callbacks(period, fetch)]
+    stages = fetch.call(queries.stages)
+    steps = [_replies(period, fetch), _closed(period, fetch, stages), _callbacks(period, fetch)]
     steps.append(_invoiced_and_paid(period, fetch))
     steps.append(_reviews(period, fetch))
     extra = {name: fetch.call(read, heavy=name in heavy) for name, read in (also or {}).items()}
@@ -395,7 +397,9 @@ def load(period: Period, also: dict[str, Callable[[], Any]] | None = None, heavy
     funnel, lead_groups, customers = leads(of)
     for partial in partials.values():
         partial.settle()
-    return Summary(period, partials, funnel, lead_groups, customers, {name: fetch[h] for name, h in extra.items()})
+    return Summary(
+        period, partials, funnel, lead_groups, customers, fetch[stages], {name: fetch[h] for name, h in extra.items()}
+    )
 
 
 def _replies(period: Period, fetch: _Fetch) -> Step:
@@ -489,7 +493,8 @@ def _callbacks(period: Period, fetch: _Fetch) -> Step:
     return apply
 
 
-def _closed(period: Period, fetch: _Fetch) -> Step:
+def _closed(period: Period, fetch: _Fetch, stages: int) -> Step:
+    """Closed deals in P; `stages`: the handle of the stage rows (lost-at stages are reported by ref)."""
     where, params = _in(period, "closed_at")
     won = "current_kind = 'won'"
     groups = _grouped_reads(
@@ -506,10 +511,9 @@ def _closed(period: Period, fetch: _Fetch) -> Step:
         ],
         lists=[("cycle_us", won), ("touches", won)],
     )
-    stages = fetch.rows("SELECT id, ref FROM deals_stage", [])
 
     def apply(of: Of) -> None:
-        stage_refs = dict(fetch[stages])
+        stage_refs = {stage["id"]: stage["ref"] for stage in fetch[stages]}
         for (owner, kind, stage_id, reason), (n, cents, multi, repeat, repeat_cents), (cycles, touches) in groups():
             partial = of(owner)
             if kind == "won":
