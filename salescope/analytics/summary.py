@@ -319,11 +319,9 @@ class _Fetch:
 
     def rows(self, sql: str, params: list[Any], *, heavy: bool = False) -> int:
         """`heavy`: a scan of many rows, started before the others so that the two connections end together."""
-        self._calls.append(lambda: _rows(sql, params))
-        self._sql.add(len(self._calls) - 1)
-        if heavy:
-            self._heavy.add(len(self._calls) - 1)
-        return len(self._calls) - 1
+        index = self.call(lambda: _rows(sql, params), heavy=heavy)
+        self._sql.add(index)
+        return index
 
     def call(self, read: Callable[[], Any], *, heavy: bool = False) -> int:
         self._calls.append(read)
