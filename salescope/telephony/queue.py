@@ -2,9 +2,9 @@
 
 A webhook that verifies and parses is stored as a queued raw event (one INSERT) with the call events read from
 it, and answered 200 right away: providers time out and retry slow endpoints, and a burst of calls should not
-wait on lead creation. The worker (`salescope calls_work`, started by `salescope run`) takes the queue in
-arrival order, a batch per transaction, each raw event under its own savepoint: an event that fails is marked
-"error" with the reason and the rest of the batch goes on. With Huey in immediate mode (tests, or a set-up
+wait on lead creation. The worker (`salescope telephony_queue`, started by `salescope run`) takes the queue in
+arrival order, a batch per transaction: an event that fails is marked "error" with the reason and the rest of
+the batch goes on (queued_calls_process). With Huey in immediate mode (tests, or a set-up
 without a worker) the webhook processes its own queue before answering.
 """
 
@@ -66,13 +66,14 @@ def queued_calls_process(limit: int = BATCH) -> int:
         )
         if not batch:
             return 0
+        routings = {key: Routing.from_config(config_of(key) or {}) for key in {key for _, key, *_ in batch}}
         try:
             with transaction.atomic():
                 for _, key, records, received_at in batch:
-                    _ingest(key, records, received_at)
+                    _ingest(routings[key], records, received_at)
             failed: dict[int, str] = {}
         except Exception:  # noqa: BLE001 (found out below, event by event)
-            failed = _ingest_one_by_one(batch)
+            failed = _ingest_one_by_one(batch, routings)
         ok = [raw_id for raw_id, *_ in batch if raw_id not in failed]
         if ok:
             RawEvent.objects.filter(pk__in=ok).update(status=RawEvent.Status.OK, events=[])
@@ -82,18 +83,19 @@ def queued_calls_process(limit: int = BATCH) -> int:
     return len(batch)
 
 
-def _ingest(key: str, records: list[dict[str, Any]], received_at: dt.datetime) -> None:
-    routing = Routing.from_config(config_of(key) or {})
+def _ingest(routing: Routing, records: list[dict[str, Any]], received_at: dt.datetime) -> None:
     for record in records:
         call_ingest(CallEvent.from_record(record), routing=routing, received_at=received_at)
 
 
-def _ingest_one_by_one(batch: list[tuple[int, str, list[dict[str, Any]], dt.datetime]]) -> dict[int, str]:
+def _ingest_one_by_one(
+    batch: list[tuple[int, str, list[dict[str, Any]], dt.datetime]], routings: dict[str, Routing]
+) -> dict[int, str]:
     failed: dict[int, str] = {}
     for raw_id, key, records, received_at in batch:
         try:
             with transaction.atomic():
-                _ingest(key, records, received_at)
+                _ingest(routings[key], records, received_at)
         except Exception as exc:  # noqa: BLE001 (one bad event must not stop the queue behind it)
             expected = isinstance(exc, EventError | ServiceError | ValueError)
             if not expected:
