@@ -266,13 +266,31 @@ def rebuild() -> None:
 STATE_TABLES = tuple(model._meta.db_table for model in STATE_MODELS)
 
 
+# Each state table's index on the moment a report's period selects its rows by: a tidy rewrites the table in
+# that order (CLUSTER), so a period's rows lie together on disk, as rows recorded day after day do.
+PERIOD_INDEXES = {
+    "analytics_userday": "userday_day",
+    "analytics_moneyday": "moneyday_day",
+    "analytics_replyfact": "replyfact_at",
+    "analytics_firsttouch": "firsttouch_at",
+    "analytics_dealfact": "dealfact_created",
+    "analytics_callbackfact": "callbackfact_due",
+    "analytics_reviewfact": "reviewfact_call",
+    "analytics_reviewscore": "reviewscore_call",
+}
+
+
 def tidy_after_rebuild() -> None:
-    """On PostgreSQL, VACUUM ANALYZE the state tables after a rebuild, kept or rolled back (`analytics verify`),
-    outside any transaction: every row was replaced or deleted, and the report's index-only scans need the
-    visibility map and fresh statistics."""
+    """On PostgreSQL, after a rebuild, kept or rolled back (`analytics verify`), and outside any transaction:
+    rewrite each state table compactly in the order of its period index (CLUSTER: a rebuild leaves as many
+    dead rows as live ones, and the live ones in the order of the raw records' ids), then VACUUM ANALYZE
+    them: the report's index-only scans need the visibility map, and the planner fresh statistics. Locks
+    each table while it is rewritten (seconds at 10 million activities)."""
     if connection.vendor != "postgresql" or not connection.get_autocommit():
         return
     with connection.cursor() as cursor:
+        for table in STATE_TABLES:
+            cursor.execute(f"CLUSTER {table} USING {PERIOD_INDEXES[table]}")
         cursor.execute(f"VACUUM (ANALYZE) {', '.join(STATE_TABLES)}")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from salescope.analytics.state import refresh_after_bulk_write
+from salescope.analytics.state import refresh_after_bulk_write, tidy_after_rebuild
 
 from .errors import BundleError
 from .load import Loader
@@ -59,4 +59,6 @@ def import_bundle(path: str | Path, *, progress: Progress | None = None) -> Impo
         if activities.created or activities.updated:
             # The analytics state is kept by the per-row services; after a bulk write it is rebuilt from the rows.
             refresh_after_bulk_write()
+    if activities.created or activities.updated:
+        tidy_after_rebuild()  # after the commit: nothing when the import runs inside an outer transaction
     return ImportResult(counts=counts, warnings=bundle.warnings)

@@ -251,11 +251,11 @@ def test_rebuild_command_repairs_a_corrupted_state(dept: Dept) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_after_a_rebuild_postgresql_vacuums_the_state_tables() -> None:
+def test_after_a_rebuild_postgresql_orders_and_vacuums_the_state_tables() -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("VACUUM is PostgreSQL's")
+        pytest.skip("CLUSTER and VACUUM are PostgreSQL's")
     state.tidy_after_rebuild()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -263,6 +263,20 @@ def test_after_a_rebuild_postgresql_vacuums_the_state_tables() -> None:
             [list(state.STATE_TABLES)],
         )
         assert sorted(row[0] for row in cursor.fetchall()) == sorted(state.STATE_TABLES)
+        cursor.execute(
+            "SELECT t.relname, i.relname FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid "
+            "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indisclustered AND t.relname = ANY(%s)",
+            [list(state.STATE_TABLES)],
+        )
+        assert dict(cursor.fetchall()) == state.PERIOD_INDEXES
+
+
+def test_each_state_table_is_ordered_by_an_index_on_its_period_column() -> None:
+    from salescope.analytics.models import STATE_MODELS
+
+    for model in STATE_MODELS:
+        (index,) = [found for found in model._meta.indexes if found.name == state.PERIOD_INDEXES[model._meta.db_table]]
+        assert index.fields[0] in {"day", "at", "created_at", "due_at", "call_started_at"}, model
 
 
 @pytest.mark.django_db

@@ -62,3 +62,26 @@ def test_export_command(tmp_path: Path) -> None:
     assert out.getvalue().splitlines()[-1] == f"Exported 29 record(s) to {tmp_path / 'out'}."
     with pytest.raises(CommandError, match="is not empty"):
         call_command("export_bundle", str(tmp_path / "out"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_outside_a_transaction_leaves_the_state_tables_tidy(tmp_path: Path) -> None:
+    from django.db import connection
+
+    from salescope.analytics.models import DealFact
+    from salescope.analytics.state import PERIOD_INDEXES
+
+    if connection.vendor != "postgresql":
+        pytest.skip("CLUSTER is PostgreSQL's")
+    with connection.cursor() as cursor:
+        for table in PERIOD_INDEXES:  # a mark that an earlier test's CLUSTER leaves behind
+            cursor.execute(f"ALTER TABLE {table} SET WITHOUT CLUSTER")
+    call_command("import_bundle", str(write_sample(tmp_path / "in")), stdout=io.StringIO())
+    assert DealFact.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.relname FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid WHERE x.indisclustered "
+            "AND t.relname = ANY(%s)",
+            [list(PERIOD_INDEXES)],
+        )
+        assert sorted(row[0] for row in cursor.fetchall()) == sorted(PERIOD_INDEXES)
