@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection
-from decimal import Decimal
+from decimal import MAX_PREC, Decimal, Inexact, localcontext
 from fractions import Fraction
 from typing import Any
 
@@ -13,7 +13,7 @@ from .facts import DayRow, Facts, LeadItem, SpendItem
 from .registry import PLAN_METRICS, Metric, group_metrics
 from .rollups import ROLLUPS
 from .summary import VALUES as SUMMARY_VALUES
-from .summary import Customers, LeadGroup, Partial, quality_value
+from .summary import Partial, quality_value
 
 Owners = Collection[int | None] | None  # None: every record (the whole department)
 
@@ -194,32 +194,31 @@ class Engine:
     def _fast_sources(self, owners: Owners) -> dict[str, dict[str, Any]]:
         assert self.facts.summary is not None
         allowed = None if owners is None else set(owners)
-        groups: dict[str, list[LeadGroup]] = defaultdict(list)
+        counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])  # leads, won, won cents
         for group in self.facts.summary.lead_groups:
             if allowed is None or group.owner in allowed:
-                groups[group.source].append(group)
-        customers: dict[str, list[Customers]] = defaultdict(list)
-        for found in self.facts.summary.customers:
-            if allowed is None or found.owner in allowed:
-                customers[found.source].append(found)
-        spend = self.facts.spend
+                found = counts[(group.source, group.campaign)]
+                found[0] += group.leads
+                found[1] += group.won
+                found[2] += group.won_cents
+        customers: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for found_customers in self.facts.summary.customers:
+            if allowed is None or found_customers.owner in allowed:
+                customers[(found_customers.source, found_customers.campaign)].update(found_customers.contact_ids)
+        spent = spend_by_campaign(self.facts.spend)
+        campaigns: dict[str, list[str]] = defaultdict(list)
+        for source, campaign in sorted(set(counts) | set(spent)):
+            campaigns[source].append(campaign)
 
-        def block(source: str, campaign: str | None) -> dict[str, Any]:
-            mine = [g for g in groups[source] if campaign in (None, g.campaign)]
-            return _source_block(
-                sum(g.leads for g in mine),
-                sum(g.won for g in mine),
-                sum(g.won_cents for g in mine),
-                len({i for c in customers[source] if campaign in (None, c.campaign) for i in c.contact_ids}),
-                [r for r in spend if r.source == source and campaign in (None, r.campaign)],
-            )
+        def block(keys: list[tuple[str, str]]) -> dict[str, Any]:
+            leads, won, won_cents = (sum(counts[key][index] for key in keys if key in counts) for index in range(3))
+            buyers = set().union(*(customers.get(key, ()) for key in keys))
+            return _source_block(leads, won, won_cents, len(buyers), sum((spent.get(key, 0) for key in keys), 0))
 
         result: dict[str, dict[str, Any]] = {}
-        for source in sorted(set(groups) | {row.source for row in spend}):
-            result[source] = block(source, None)
-            campaigns = {g.campaign for g in groups[source]}
-            campaigns |= {row.campaign for row in spend if row.source == source}
-            result[source]["campaigns"] = {campaign: block(source, campaign) for campaign in sorted(campaigns)}
+        for source, names in campaigns.items():
+            result[source] = block([(source, campaign) for campaign in names])
+            result[source]["campaigns"] = {campaign: block([(source, campaign)]) for campaign in names}
         return result
 
     def _leads(self, owners: Owners) -> list[LeadItem]:
@@ -233,20 +232,32 @@ def source_values(leads: list[LeadItem], spend: list[SpendItem]) -> dict[str, An
     """End-to-end metrics of one source or campaign."""
     won = [lead for lead in leads if lead.currently_won]
     revenue = sum((Fraction(lead.amount) for lead in won), Fraction(0))
-    return _source_block(len(leads), len(won), revenue * 100, len({lead.contact_id for lead in won}), spend)
+    spent = sum((Fraction(row.amount) for row in spend), Fraction(0))
+    return _source_block(len(leads), len(won), revenue * 100, len({lead.contact_id for lead in won}), spent)
+
+
+def spend_by_campaign(spend: list[SpendItem]) -> dict[tuple[str, str], Fraction]:
+    """The exact ad spend per (source, campaign): summed as decimals, with any rounding trapped."""
+    totals: dict[tuple[str, str], Decimal] = {}
+    with localcontext() as context:
+        context.prec = MAX_PREC
+        context.traps[Inexact] = True
+        for row in spend:
+            key = (row.source, row.campaign)
+            totals[key] = totals.get(key, Decimal(0)) + row.amount
+    return {key: Fraction(total) for key, total in totals.items()}
 
 
 def _source_block(
-    leads: int, won: int, revenue_cents: Fraction | int, customers: int, spend: list[SpendItem]
+    leads: int, won: int, revenue_cents: Fraction | int, customers: int, spent: Fraction | int
 ) -> dict[str, Any]:
     revenue = Fraction(revenue_cents) / 100
-    spent = sum((Fraction(row.amount) for row in spend), Fraction(0))
     return {
         "leads": leads,
         "won": won,
         "revenue": values.money(revenue),
         "customers": customers,
-        "spend": values.money(spent),
+        "spend": values.money(Fraction(spent)),
         "cpl": values.money(values.ratio(spent, leads)),
         "cac": values.money(values.ratio(spent, customers)),
         "romi": values.share(values.ratio(revenue - spent, spent)),

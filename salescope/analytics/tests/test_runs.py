@@ -17,8 +17,7 @@ def _runs(parts: list[list[int]]) -> Runs:
     pooled = Runs()
     for part in parts:
         one = Runs()
-        one.extend(part)
-        one.settle()
+        one.add_run(sorted(part))
         pooled.join(one)
     return pooled
 
@@ -44,11 +43,9 @@ def test_ties_and_empty_runs() -> None:
 
 def test_pooling_partials_keeps_each_owners_run() -> None:
     first, second = Partial(), Partial()
-    first.lead_delays.extend([30, 10])
-    second.lead_delays.extend([20])
+    first.lead_delays.add_run([10, 30])
+    second.lead_delays.add_run([20])
     first.callbacks["due"] += 2
-    for partial in (first, second):
-        partial.settle()
     pooled = Partial()
     pooled.add(first)
     pooled.add(second)
