@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 from hypothesis import given
@@ -68,3 +69,27 @@ def test_seconds_and_ratios_equal_the_exact_forms(micros: int, halves: int) -> N
     assert type(_seconds(exact)) is type(values.number(exact / 1_000_000))
     assert _ratio(micros, halves) == values.share(values.ratio(micros, halves))
     assert _ratio(micros, 0) is None
+
+
+@given(st.lists(st.integers(-(2**63), 2**63 - 1), max_size=50))
+def test_packed_integers_read_back_as_postgresql_sends_them(numbers: list[int]) -> None:
+    import struct
+
+    from salescope.analytics.summary import _int8s
+
+    assert _int8s(b"".join(struct.pack(">q", number) for number in numbers)) == numbers
+    assert _int8s(None) == []
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b"]), st.decimals(0, 10**9, places=4)), max_size=40))
+def test_spend_per_campaign_is_the_exact_sum(rows: list[tuple[str, Decimal]]) -> None:
+    import datetime as dt
+
+    from salescope.analytics.compute import spend_by_campaign
+    from salescope.analytics.facts import SpendItem
+
+    spend = [SpendItem(dt.date(2026, 1, 1), "ads", campaign, amount) for campaign, amount in rows]
+    expected: dict[tuple[str, str], Fraction] = {}
+    for campaign, amount in rows:
+        expected[("ads", campaign)] = expected.get(("ads", campaign), Fraction(0)) + Fraction(amount)
+    assert spend_by_campaign(spend) == expected
