@@ -66,8 +66,11 @@ class Runs:
             raise IndexError(k)
         if len(self.runs) == 1:
             return self.runs[0][k - 1]
-        runs = self.runs
-        low, high = min(run[0] for run in runs), max(run[-1] for run in runs)
+        runs, n = self.runs, self.n
+        # Each run's value at its own share k/n of its length brackets the answer: at least k values are ≤ the
+        # largest such value, and fewer than k are < the smallest.
+        picked = [run[-(-k * len(run) // n) - 1] for run in runs]
+        low, high = min(picked), max(picked)
         while low < high:
             middle = (low + high) // 2
             if sum(map(bisect_right, runs, itertools.repeat(middle, len(runs)))) >= k:
@@ -710,18 +713,19 @@ def quality_value(key: str, p: Partial) -> float | int | None:
     if key == "qa_reviews":
         return p.qa_n
     if key == "qa_score_avg":
-        total = _sum_of_ratios((score, den) for den, score in p.qa_score.items())
-        return values.share(values.ratio(total, p.qa_n))
+        return _mean_of_ratios([(score, den) for den, score in p.qa_score.items()], p.qa_n)
     criterion = key.removeprefix("qa_").removesuffix("_avg")
-    total = _sum_of_ratios((s, m) for (c, m), s in p.qa_criterion.items() if c == criterion)
-    return values.share(values.ratio(total, p.qa_criterion_n[criterion]))
+    pairs = [(s, m) for (c, m), s in p.qa_criterion.items() if c == criterion]
+    return _mean_of_ratios(pairs, p.qa_criterion_n[criterion])
 
 
-def _sum_of_ratios(pairs: Iterable[tuple[int, int]]) -> Fraction:
-    """The exact sum of numerator / denominator over the pairs, over one common denominator."""
-    listed = list(pairs)
-    common = math.lcm(1, *(den for _, den in listed))
-    return Fraction(sum(num * (common // den) for num, den in listed), common)
+def _mean_of_ratios(pairs: list[tuple[int, int]], count: int) -> float | None:
+    """values.share of (the sum of numerator / denominator over the pairs) / count, in integers: over one
+    common denominator, then one correctly rounded int division (what float() of the exact fraction gives)."""
+    if count == 0:
+        return None
+    common = math.lcm(1, *(den for _, den in pairs))
+    return sum(num * (common // den) for num, den in pairs) / (common * count)
 
 
 SERIES_KEYS = ("revenue_won", "deals_won", "paid", "calls_in", "calls_out", "calls_in_missed")

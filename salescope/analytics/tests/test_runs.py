@@ -93,3 +93,11 @@ def test_spend_per_campaign_is_the_exact_sum(rows: list[tuple[str, Decimal]]) ->
     for campaign, amount in rows:
         expected[("ads", campaign)] = expected.get(("ads", campaign), Fraction(0)) + Fraction(amount)
     assert spend_by_campaign(spend) == expected
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(1, 60)), max_size=12), st.integers(0, 50))
+def test_mean_of_ratios_equals_the_exact_share(pairs: list[tuple[int, int]], count: int) -> None:
+    from salescope.analytics.summary import _mean_of_ratios
+
+    exact = sum((Fraction(num, den) for num, den in pairs), Fraction(0))
+    assert _mean_of_ratios(pairs, count) == values.share(values.ratio(exact, count))
