@@ -108,8 +108,12 @@ def statements(state: ActivityState) -> list[Statement]:
 
 def execute(found: list[Statement]) -> None:
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # client-side binding: one round trip for all
-            cursor.execute("; ".join(sql for sql, _ in found), [p for _, params in found for p in params])
+        if connection.vendor == "postgresql":
+            # One round trip for all: psycopg binds each statement on the client (mogrify: the parse of a short
+            # statement is cached, that of the whole multi-statement query would not be), and they go together
+            # as one query without parameters.
+            raw = cursor.cursor
+            cursor.execute("; ".join(raw.mogrify(sql, params) for sql, params in found))
         else:
             for sql, params in found:
                 cursor.execute(sql, params)

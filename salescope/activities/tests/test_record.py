@@ -55,3 +55,11 @@ def test_when_the_state_fails_the_activity_is_not_stored_either(monkeypatch: pyt
     monkeypatch.setattr(state_activity, "statements", real)
     stored = activity_record(kind="meeting", started_at=T0)  # the connection is fine afterwards
     assert Activity.objects.get().pk == stored.pk
+
+
+def test_texts_are_bound_as_values_whatever_they_hold() -> None:
+    awkward = "O'Brien; DROP TABLE activities_activity; -- %s %(x)s \\ ' \" ё 😀"
+    stored = activity_record(kind="email", direction="out", started_at=T0, subject=awkward, body=awkward * 3)
+    again = Activity.objects.get(pk=stored.pk)
+    assert (again.subject, again.body) == (awkward, awkward * 3)
+    assert Activity.objects.count() == 1
