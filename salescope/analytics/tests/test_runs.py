@@ -75,10 +75,17 @@ def test_seconds_and_ratios_equal_the_exact_forms(micros: int, halves: int) -> N
 def test_packed_integers_read_back_as_postgresql_sends_them(numbers: list[int]) -> None:
     import struct
 
-    from salescope.analytics.summary import _int8s
+    from salescope.analytics.summary import Values, _int64s, _sorted_run
 
-    assert _int8s(b"".join(struct.pack(">q", number) for number in numbers)) == numbers
-    assert _int8s(None) == []
+    packed = _int64s(b"".join(struct.pack(">q", number) for number in numbers))
+    assert packed.tolist() == numbers
+    assert _int64s(None).tolist() == []
+    halves: list[Values] = [
+        packed[: len(numbers) // 2],
+        numbers[len(numbers) // 2 :],
+    ]  # as PostgreSQL and SQLite give them
+    assert _sorted_run(halves) == sorted(numbers)
+    assert all(type(number) is int for number in _sorted_run(halves))
 
 
 @given(st.lists(st.tuples(st.sampled_from(["a", "b"]), st.decimals(0, 10**9, places=4)), max_size=40))
