@@ -219,22 +219,23 @@ def _grouped_reads(
     params: list[Any],
     *,
     keys: list[str],
-    sums: list[str],
+    sums: list[tuple[str, str | None]],
     lists: list[tuple[str, str]],
     ranked: int = 0,
     ranked_by: int = 1,
 ) -> Callable[[], tuple[list[Group], Ranked]]:
-    """Per distinct `keys` of the rows of `source` (FROM … WHERE …): each of `sums` (SQL expressions) summed,
-    and for each of `lists` (value, condition) the integer values of the rows that meet the condition. The
-    first `ranked` lists come instead sorted per distinct first `ranked_by` keys (the runs of Runs), sorted in
-    the thread that read them; the others per group, in no particular order. PostgreSQL reads it all in one
-    scan, each list as the 8-byte binary forms of its values end to end (string_agg … FILTER: a tenth cheaper
-    to build than an array, and read by numpy at once instead of value by value); SQLite runs one grouped
-    query and one query for the rows of the lists. numpy sorts the ranked lists (releasing the GIL).
+    """Per distinct `keys` of the rows of `source` (FROM … WHERE …): each of `sums` (SQL expression, condition or
+    None) summed over the rows that meet the condition ("1": counted), and for each of `lists` (value,
+    condition) the integer values of the rows that meet the condition. The first `ranked` lists come instead
+    sorted per distinct first `ranked_by` keys (the runs of Runs), sorted in the thread that read them; the
+    others per group, in no particular order. PostgreSQL reads it all in one scan, each list as the 8-byte
+    binary forms of its values end to end (string_agg … FILTER: a tenth cheaper to build than an array, and
+    read by numpy at once instead of value by value); SQLite runs one grouped query and one query for the
+    rows of the lists. numpy sorts the ranked lists (releasing the GIL).
     Registers the reads; the returned function gives the groups and the ranked lists after fetch.run()."""
     width = len(keys)
     key_sql = ", ".join(keys)
-    sum_sql = ", ".join(f"SUM({expression})" for expression in sums)
+    sum_sql = ", ".join(_total_sql(expression, condition) for expression, condition in sums)
 
     def rank(listed: Iterable[tuple[tuple[Any, ...], tuple[Values, ...]]]) -> Ranked:
         chunks: list[dict[tuple[Any, ...], list[Values]]] = [defaultdict(list) for _ in range(ranked)]
@@ -315,6 +316,15 @@ def _sorted_run(parts: list[Values]) -> list[int]:
 
 def _as_list(found: Values) -> list[int]:
     return found if isinstance(found, list) else found.tolist()
+
+
+def _total_sql(expression: str, condition: str | None) -> str:
+    """The sum of `expression` over the rows that meet `condition` (0 when none does); of "1", a count."""
+    total = "COUNT(*)" if expression == "1" else f"SUM({expression})"
+    if condition is None:
+        return total
+    filtered = f"{total} FILTER (WHERE {condition})"
+    return filtered if expression == "1" else f"COALESCE({filtered}, 0)"
 
 
 def _dt(value: dt.datetime) -> Any:
@@ -464,7 +474,7 @@ def _replies(period: Period, fetch: _Fetch) -> Step:
         f"FROM analytics_replyfact WHERE {where}",
         params,
         keys=["user_id", "missed_call"],
-        sums=["1"],
+        sums=[("1", None)],
         lists=[("reply_us", replied)],
         ranked=1,
         ranked_by=2,
@@ -498,12 +508,7 @@ def _leads(
         f"FROM analytics_dealfact WHERE {where}",
         params,
         keys=["owner_id", "pipeline_id", "reach", "source", "campaign"],
-        sums=[
-            "1",
-            f"CASE WHEN response_us <= {SLA_US} THEN 1 ELSE 0 END",
-            f"CASE WHEN {won} THEN 1 ELSE 0 END",
-            f"CASE WHEN {won} THEN amount_cents ELSE 0 END",
-        ],
+        sums=[("1", None), ("1", f"response_us <= {SLA_US}"), ("1", won), ("amount_cents", won)],
         lists=[("response_us", responded), ("contact_id", won)],
         ranked=1,
     )
@@ -563,11 +568,11 @@ def _closed(period: Period, fetch: _Fetch, stages: int) -> Step:
         params,
         keys=["owner_id", "current_kind", "lost_at_stage_id", "loss_reason"],
         sums=[
-            "1",
-            "amount_cents",
-            "CASE WHEN products >= 2 THEN 1 ELSE 0 END",
-            "CASE WHEN is_repeat THEN 1 ELSE 0 END",
-            "CASE WHEN is_repeat THEN amount_cents ELSE 0 END",
+            ("1", None),
+            ("amount_cents", None),
+            ("1", "products >= 2"),
+            ("1", "is_repeat"),
+            ("amount_cents", "is_repeat"),
         ],
         lists=[("cycle_us", won), ("touches", won)],
         ranked=2,
