@@ -340,30 +340,35 @@ def _in(period: Period, column: str) -> tuple[str, list[Any]]:
     ]
 
 
-# PostgreSQL's default work_mem (4MB) makes a report's grouped reads sort on disk instead of hashing in memory
-REPORT_WORK_MEM = "64MB"
+# PostgreSQL settings of a report's statements: the default work_mem (4MB) makes its grouped reads sort on disk
+# instead of hashing in memory; and its reads already run two at once (_Fetch), so parallel workers would only
+# add processes to start and compete with the other statement for the same cores.
+REPORT_SETTINGS = {"work_mem": "64MB", "max_parallel_workers_per_gather": "0"}
 
 
 @contextmanager
-def _report_memory() -> Iterator[Callable[[], None]]:
-    """Gives `raise_memory`: from its first call on, the statements on this thread's connection get
-    REPORT_WORK_MEM (PostgreSQL), until the end of the block, or of the transaction when one is open."""
-    raised = False
+def _report_settings() -> Iterator[Callable[[], None]]:
+    """Gives `apply_settings`: from its first call on, the statements on this thread's connection run with
+    REPORT_SETTINGS (PostgreSQL), until the end of the block, or of the transaction when one is open."""
+    applied = False
     local = connection.in_atomic_block
 
-    def raise_memory() -> None:
-        nonlocal raised
-        if not raised and connection.vendor == "postgresql":
+    def apply_settings() -> None:
+        nonlocal applied
+        if not applied and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"SET {'LOCAL ' if local else ''}work_mem = '{REPORT_WORK_MEM}'")
-            raised = True
+                cursor.execute(
+                    "SELECT " + ", ".join("set_config(%s, %s, %s)" for _ in REPORT_SETTINGS),
+                    [part for name, value in REPORT_SETTINGS.items() for part in (name, value, local)],
+                )
+            applied = True
 
     try:
-        yield raise_memory
+        yield apply_settings
     finally:
-        if raised and not local:
+        if applied and not local:
             with connection.cursor() as cursor:
-                cursor.execute("RESET work_mem")
+                cursor.execute("; ".join(f"RESET {name}" for name in REPORT_SETTINGS))
 
 
 Of = Callable[[int | None], Partial]
@@ -408,14 +413,14 @@ class _Fetch:
         failures: list[BaseException] = []
 
         def work() -> None:
-            with _report_memory() as raise_memory:
+            with _report_settings() as apply_settings:
                 while not failures:
                     with lock:
                         index = next(pending, None)
                     if index is None:
                         return
                     if index in self._sql:
-                        raise_memory()
+                        apply_settings()
                     results[index] = self._calls[index]()
 
         def helper_work() -> None:

@@ -84,3 +84,35 @@ def test_postgresql_reads_arrive_in_binary_through_djangos_cursor_wrapper() -> N
     cursor.close()
     with pytest.raises(DatabaseError, match="no_such_table"):  # errors translated as Django's
         summary._rows("SELECT 1 FROM no_such_table WHERE 1 = %s", [1])
+
+
+SETTINGS_SQL = "SELECT current_setting('work_mem'), current_setting('max_parallel_workers_per_gather')"
+
+
+def _run_settings_reads() -> list[Any]:
+    fetch = summary._Fetch()
+    handles = [fetch.rows(SETTINGS_SQL, []) for _ in range(4)]  # on both connections
+    fetch.run()
+    return [fetch[handle] for handle in handles]
+
+
+@pytest.mark.parametrize("in_transaction", [False, True])
+def test_report_statements_run_with_the_report_settings_and_leave_none_behind(
+    transactional_db: Any, in_transaction: bool
+) -> None:
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the settings are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(SETTINGS_SQL)
+        before = cursor.fetchone()
+    expected = [(summary.REPORT_SETTINGS["work_mem"], summary.REPORT_SETTINGS["max_parallel_workers_per_gather"])]
+    if in_transaction:
+        with transaction.atomic():
+            assert _run_settings_reads() == [expected] * 4
+    else:
+        assert _run_settings_reads() == [expected] * 4
+    with connection.cursor() as cursor:
+        cursor.execute(SETTINGS_SQL)
+        assert cursor.fetchone() == before != expected[0]
