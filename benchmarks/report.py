@@ -13,7 +13,8 @@ load and rebuilt after; then the analytics state is rebuilt (refresh_after_bulk_
 
 It prints, for PostgreSQL: the full build_report (all metrics, users, teams, funnel, sources) of a 90-day and a
 1-year period, `--runs` runs each (median, min–max), peak RSS and database size; single-row write throughput of
-activity_record through the service layer; and for SQLite the 90-day report at --sqlite-activities.
+activity_record through the service layer, by one writer and by WRITERS processes writing at once; and for SQLite
+the 90-day report at --sqlite-activities.
 Each database runs in its own subprocess (Django reads DATABASE_URL once).
 """
 
