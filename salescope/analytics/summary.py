@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection, connections
@@ -29,6 +29,16 @@ from .period import Period
 MICRO = 1_000_000
 DAY_US = 24 * 3600 * MICRO
 SLA_US = 900 * MICRO
+
+
+class Run(NamedTuple):
+    """Sorted integers and their sum."""
+
+    values: list[int]
+    total: int
+
+
+NO_RUN = Run([], 0)
 
 
 class Runs:
@@ -44,12 +54,12 @@ class Runs:
         self.n = 0
         self.sum = 0
 
-    def add_run(self, run: list[int]) -> None:
-        """Values sorted already: one run, kept as it is."""
-        if run:
-            self.runs.append(run)
-            self.n += len(run)
-            self.sum += sum(run)
+    def add_run(self, run: Run) -> None:
+        """Values sorted already (with their sum): one run, kept as it is."""
+        if run.values:
+            self.runs.append(run.values)
+            self.n += len(run.values)
+            self.sum += run.total
 
     def join(self, other: Runs) -> None:
         self.runs.extend(other.runs)
@@ -210,7 +220,7 @@ def _binary_cursor() -> Any:
 
 
 Group = tuple[tuple[Any, ...], tuple[int, ...], tuple[list[int], ...]]  # keys, sums, lists
-Ranked = list[dict[tuple[Any, ...], list[int]]]  # per ranked list: the first `ranked_by` keys → the values, sorted
+Ranked = list[dict[tuple[Any, ...], Run]]  # per ranked list: the first `ranked_by` keys → the values, sorted
 
 
 def _grouped_reads(
@@ -309,9 +319,13 @@ def _int64s(packed: bytes | None) -> np.ndarray[Any, np.dtype[np.int64]]:
     return np.frombuffer(packed or b"", dtype=">i8").astype(np.int64)
 
 
-def _sorted_run(parts: list[Values]) -> list[int]:
-    """The values of the parts, sorted (by numpy, exact on 64-bit integers), as Python integers."""
-    return np.sort(np.concatenate([np.asarray(part, dtype=np.int64) for part in parts])).tolist()
+def _sorted_run(parts: list[Values]) -> Run:
+    """The values of the parts, sorted by numpy (exact on 64-bit integers), as Python integers, with their sum."""
+    ordered = np.sort(np.concatenate([np.asarray(part, dtype=np.int64) for part in parts]))
+    values = ordered.tolist()
+    bound = max(abs(values[0]), abs(values[-1])) if values else 0
+    total = int(ordered.sum()) if bound * len(values) < 2**63 else sum(values)  # numpy's when it cannot overflow
+    return Run(values, total)
 
 
 def _as_list(found: Values) -> list[int]:
@@ -492,10 +506,10 @@ def _replies(period: Period, fetch: _Fetch) -> Step:
             partial = of(owner)
             if missed:
                 partial.missed_n += n
-                partial.missed_delays.add_run(delays.get((owner, missed), []))
+                partial.missed_delays.add_run(delays.get((owner, missed), NO_RUN))
             else:
                 partial.inbound_n += n
-                partial.inbound_delays.add_run(delays.get((owner, missed), []))
+                partial.inbound_delays.add_run(delays.get((owner, missed), NO_RUN))
         for owner, contact in fetch[touched]:
             of(owner).contacts.add(contact)
 

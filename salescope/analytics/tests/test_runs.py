@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salescope.analytics import values
-from salescope.analytics.summary import Partial, Runs
+from salescope.analytics.summary import Partial, Run, Runs
 
 RUNS = st.lists(st.lists(st.integers(-(10**14), 10**14), max_size=30), max_size=8)
 
@@ -18,7 +18,7 @@ def _runs(parts: list[list[int]]) -> Runs:
     pooled = Runs()
     for part in parts:
         one = Runs()
-        one.add_run(sorted(part))
+        one.add_run(Run(sorted(part), sum(part)))
         pooled.join(one)
     return pooled
 
@@ -44,8 +44,8 @@ def test_ties_and_empty_runs() -> None:
 
 def test_pooling_partials_keeps_each_owners_run() -> None:
     first, second = Partial(), Partial()
-    first.lead_delays.add_run([10, 30])
-    second.lead_delays.add_run([20])
+    first.lead_delays.add_run(Run([10, 30], 40))
+    second.lead_delays.add_run(Run([20], 20))
     first.callbacks["due"] += 2
     pooled = Partial()
     pooled.add(first)
@@ -84,8 +84,9 @@ def test_packed_integers_read_back_as_postgresql_sends_them(numbers: list[int]) 
         packed[: len(numbers) // 2],
         numbers[len(numbers) // 2 :],
     ]  # as PostgreSQL and SQLite give them
-    assert _sorted_run(halves) == sorted(numbers)
-    assert all(type(number) is int for number in _sorted_run(halves))
+    assert _sorted_run(halves) == (sorted(numbers), sum(numbers))
+    assert all(type(number) is int for number in _sorted_run(halves).values)
+    assert type(_sorted_run(halves).total) is int
 
 
 @given(st.lists(st.tuples(st.sampled_from(["a", "b"]), st.decimals(0, 10**9, places=4)), max_size=40))
