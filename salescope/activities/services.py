@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from contextlib import nullcontext
 from functools import cache
 from typing import Any
 
@@ -93,11 +94,12 @@ def activity_record(
     if attachment is not None:
         # The storage keeps only a cleaned base name of the upload and makes it unique.
         activity.attachment.save(attachment.name or "attachment", attachment, save=False)
-    if connection.vendor == "postgresql" and connection.get_autocommit() and not connection.in_atomic_block:
-        # Not inside a transaction: the insert and its analytics state go as one multi-statement query, which
-        # PostgreSQL runs as one transaction, in one round trip (no BEGIN, no COMMIT).
+    if connection.vendor == "postgresql":
+        # The insert and its analytics state go as prepared statements in one round trip, as one transaction
+        # (state_activity.execute); within the caller's transaction, under a savepoint as atomic() gives.
         activity.pk = next_activity_id()
-        analytics_state.activity_recorded_with(_insert_statement(activity), activity)
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            analytics_state.activity_recorded_with(_insert_statement(activity), activity)
         activity._state.adding, activity._state.db = False, connection.alias
         return activity
     with transaction.atomic():

@@ -98,8 +98,8 @@ def activity_recorded(activity: Activity) -> None:
 
 
 def activity_recorded_with(insert: tuple[str, list[Any]], activity: Activity) -> None:
-    """Run `insert` (the activity's INSERT, its id given) and the state statements of the new activity as one
-    multi-statement query: on PostgreSQL outside a transaction, one round trip that runs as one transaction."""
+    """Run `insert` (the activity's INSERT, its id given) and the state statements of the new activity together
+    (PostgreSQL: one round trip, one transaction)."""
     state_activity.execute([insert, *state_activity.statements(snapshot(activity))])
 
 

@@ -1,14 +1,16 @@
 """What one new activity changes in the analytics state, as SQL statements sent in one round trip.
 
 Recording an activity is the hottest write (telephony, mail, messengers): each statement here does in SQL
-what reading and then writing would do in two, and on PostgreSQL they all travel together.
+what reading and then writing would do in two, and on PostgreSQL they all travel together, prepared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 from django.db import connection
 
 from .state_days import upsert_statement
@@ -107,13 +109,36 @@ def statements(state: ActivityState) -> list[Statement]:
 
 
 def execute(found: list[Statement]) -> None:
+    """Run the statements in order. On PostgreSQL outside a transaction they run as one (BEGIN … COMMIT)."""
+    if connection.vendor == "postgresql":
+        _execute_prepared(found)
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One round trip for all: psycopg binds each statement on the client (mogrify: the parse of a short
-            # statement is cached, that of the whole multi-statement query would not be), and they go together
-            # as one query without parameters.
-            raw = cursor.cursor
-            cursor.execute("; ".join(raw.mogrify(sql, params) for sql, params in found))
-        else:
-            for sql, params in found:
-                cursor.execute(sql, params)
+        for sql, params in found:
+            cursor.execute(sql, params)
+
+
+def _execute_prepared(found: list[Statement]) -> None:
+    """PostgreSQL: the statements as server-side prepared statements (parsed and planned once per connection,
+    not on every write), sent in one pipeline: one round trip, a BEGIN and COMMIT around them when no
+    transaction is open. Errors are Django's; in DEBUG the statements are logged as one entry."""
+    connection.ensure_connection()
+    conn = connection.connection
+    alone = connection.get_autocommit() and not connection.in_atomic_block
+    cursor: Any = psycopg.Cursor(conn)  # binds parameters on the server, which prepared statements need
+    logged = connection.make_debug_cursor(cursor) if connection.queries_logged else None
+    sql = "; ".join(statement for statement, _ in found)
+    with logged.debug_sql(sql, [p for _, params in found for p in params]) if logged else nullcontext():
+        with connection.wrap_database_errors:
+            try:
+                with conn.pipeline():
+                    if alone:
+                        cursor.execute("BEGIN")
+                    for statement, params in found:
+                        cursor.execute(statement, params, prepare=True)
+                    if alone:
+                        cursor.execute("COMMIT")
+            except BaseException:
+                if alone and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                    conn.execute("ROLLBACK")  # the failed transaction is not left open on the connection
+                raise

@@ -129,6 +129,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0":
+    # Server-side prepared statements where the code asks for them (the activity write: analytics/
+    # state_activity.py), and nowhere else: no query gets this many executions. Django's default (None) turns
+    # them off everywhere; DB_PREPARED_STATEMENTS=0 keeps that, for a pooler that cannot hold them
+    # (PgBouncer before 1.21 in transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 
 AUTH_USER_MODEL = "accounts.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

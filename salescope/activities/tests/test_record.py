@@ -1,11 +1,11 @@
-"""activity_record outside a transaction on PostgreSQL: the activity and its analytics state in one round trip."""
+"""activity_record on PostgreSQL: the activity and its analytics state as prepared statements in one round trip."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from salescope.accounts.services import user_create
@@ -63,3 +63,47 @@ def test_texts_are_bound_as_values_whatever_they_hold() -> None:
     again = Activity.objects.get(pk=stored.pk)
     assert (again.subject, again.body) == (awkward, awkward * 3)
     assert Activity.objects.count() == 1
+
+
+def _prepared(prefix: str) -> list[tuple[int, int]]:
+    """(generic, custom) plan counts of this connection's server-side prepared statements starting with `prefix`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            [prefix.replace("%", "\\%") + "%"],
+        )
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def test_the_statements_are_prepared_once_per_connection_and_executed_each_write() -> None:
+    user = user_create(username="u", name="U")
+    for minute in range(7):
+        activity_record(kind="meeting", started_at=T0 + dt.timedelta(minutes=minute), user=user)
+    insert = _prepared('INSERT INTO "activities_activity"')
+    assert len(insert) == 1 and sum(insert[0]) == 7  # one statement, planned no more than once per execution
+    assert len(_prepared("INSERT INTO analytics_userday")) == 1
+    assert UserDay.objects.get().meetings == 7 and state_differences() == []
+
+
+def test_without_prepared_statements_the_writes_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)  # as DB_PREPARED_STATEMENTS=0 sets
+    user = user_create(username="u", name="U")
+    client = contact_create(name="Client", created_at=T0)
+    activity_record(kind="call", direction="in", status="missed", started_at=T0, user=user, contact=client)
+    activity_record(kind="call", direction="out", status="answered", duration_s=5, started_at=T0, user=user)
+    assert _prepared("") == [] and Activity.objects.count() == 2
+    assert state_differences() == []
+
+
+def test_within_a_callers_transaction_a_failed_write_takes_back_only_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = state_activity.statements
+    with transaction.atomic():
+        kept = activity_record(kind="meeting", started_at=T0)
+        monkeypatch.setattr(state_activity, "statements", lambda state: [*real(state), ("SELECT 1 / 0", [])])
+        with pytest.raises(DatabaseError):
+            activity_record(kind="meeting", started_at=T0)
+        monkeypatch.setattr(state_activity, "statements", real)
+        also = activity_record(kind="proposal", started_at=T0)
+    assert sorted(Activity.objects.values_list("pk", flat=True)) == sorted([kept.pk, also.pk])
+    assert (UserDay.objects.get().meetings, UserDay.objects.get().proposals) == (1, 1)

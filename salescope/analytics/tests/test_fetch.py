@@ -46,22 +46,27 @@ def test_outside_a_transaction_a_second_connection_shares_the_reads_and_the_valu
     assert report["department"]["missed_calls_returned"] == 1
 
 
-def test_a_failing_read_in_either_thread_fails_the_report() -> None:
-    """(No database: outside a transaction, so the helper thread takes part.)"""
-    seen: set[str] = set()
+@pytest.mark.parametrize("failing", ["MainThread", "report-sql"])
+def test_a_failing_read_in_either_thread_fails_the_report(failing: str) -> None:
+    """(No database: outside a transaction, so the helper thread takes part.) Each thread takes one of the two
+    reads: the first to start waits at the barrier until the other thread has taken the second."""
+    both_started = threading.Barrier(2, timeout=10)
+    seen: list[str] = []
 
-    def broken() -> Any:
-        seen.add(threading.current_thread().name)
-        raise RuntimeError("the database went away")
+    def read() -> int:
+        both_started.wait()
+        name = threading.current_thread().name
+        seen.append(name)
+        if name == failing:
+            raise RuntimeError("the database went away")
+        return 1
 
-    for _ in range(20):  # whichever thread takes the broken read
-        fetch = summary._Fetch()
-        for _ in range(3):
-            fetch.call(lambda: threading.Event().wait(0.005))
-        fetch.call(broken)
-        with pytest.raises(RuntimeError, match="went away"):
-            fetch.run()
-    assert "report-sql" in seen
+    fetch = summary._Fetch()
+    fetch.call(read)
+    fetch.call(read)
+    with pytest.raises(RuntimeError, match="went away"):
+        fetch.run()
+    assert sorted(seen) == ["MainThread", "report-sql"]
     fetch = summary._Fetch()
     reads = [fetch.call(functools.partial(int, 10 * i)) for i in range(5)]
     fetch.run()
