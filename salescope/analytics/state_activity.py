@@ -11,6 +11,7 @@ from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 import psycopg
+from psycopg.types.numeric import Int8Dumper
 from django.db import connection
 
 from .state_days import upsert_statement
@@ -126,6 +127,9 @@ def _execute_prepared(found: list[Statement]) -> None:
     conn = connection.connection
     alone = connection.get_autocommit() and not connection.in_atomic_block
     cursor: Any = psycopg.Cursor(conn)  # binds parameters on the server, which prepared statements need
+    # Integers as bigint whatever their size (psycopg would pick int2, int4 or int8 by value): one prepared
+    # statement per text, not one per combination of sizes.
+    cursor.adapters.register_dumper(int, Int8Dumper)
     logged = connection.make_debug_cursor(cursor) if connection.queries_logged else None
     sql = "; ".join(statement for statement, _ in found)
     with logged.debug_sql(sql, [p for _, params in found for p in params]) if logged else nullcontext():
@@ -135,10 +139,16 @@ def _execute_prepared(found: list[Statement]) -> None:
                     if alone:
                         cursor.execute("BEGIN")
                     for statement, params in found:
-                        cursor.execute(statement, params, prepare=True)
+                        cursor.execute(statement, [_plain(value) for value in params], prepare=True)
                     if alone:
                         cursor.execute("COMMIT")
             except BaseException:
                 if alone and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                     conn.execute("ROLLBACK")  # the failed transaction is not left open on the connection
                 raise
+
+
+def _plain(value: Any) -> Any:
+    """Django wraps integers for psycopg by column size (Int4 …); bound on the server, such a wrapper would send a
+    value out of its range cut to its size. As plain ints (bigint), PostgreSQL checks the column's range."""
+    return int(value) if isinstance(value, int) and type(value) is not int and type(value) is not bool else value

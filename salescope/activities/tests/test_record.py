@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from salescope.accounts.services import user_create
@@ -85,6 +85,15 @@ def test_the_statements_are_prepared_once_per_connection_and_executed_each_write
     assert UserDay.objects.get().meetings == 7 and state_differences() == []
 
 
+def test_integers_of_any_size_share_one_prepared_statement() -> None:
+    for duration in (5, 40_000, 2**31 - 1):  # int2 and int4 sized
+        activity_record(kind="call", direction="out", status="answered", duration_s=duration, started_at=T0)
+    for prefix in ('INSERT INTO "activities_activity"', "INSERT INTO analytics_userday"):  # talk time: plain ints
+        prepared = _prepared(prefix)
+        assert len(prepared) == 1 and sum(prepared[0]) == 3, prefix
+    assert sorted(Activity.objects.values_list("duration_s", flat=True)) == [5, 40_000, 2**31 - 1]
+
+
 def test_without_prepared_statements_the_writes_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     connection.ensure_connection()
     monkeypatch.setattr(connection.connection, "prepare_threshold", None)  # as DB_PREPARED_STATEMENTS=0 sets
@@ -107,3 +116,10 @@ def test_within_a_callers_transaction_a_failed_write_takes_back_only_itself(monk
         also = activity_record(kind="proposal", started_at=T0)
     assert sorted(Activity.objects.values_list("pk", flat=True)) == sorted([kept.pk, also.pk])
     assert (UserDay.objects.get().meetings, UserDay.objects.get().proposals) == (1, 1)
+
+
+def test_an_integer_out_of_its_columns_range_is_refused_not_cut() -> None:
+    for duration in (2**31, 2**40, 2**70):  # duration_s is an int4 column
+        with pytest.raises(DataError, match="out of range"):
+            activity_record(kind="call", direction="out", status="answered", duration_s=duration, started_at=T0)
+    assert not Activity.objects.exists() and not UserDay.objects.exists()
