@@ -14,7 +14,8 @@ load and rebuilt after; then the analytics state is rebuilt (refresh_after_bulk_
 It prints, for PostgreSQL: the full build_report (all metrics, users, teams, funnel, sources) of a 90-day and a
 1-year period, `--runs` runs each (median, min–max), peak RSS and database size; single-row write throughput of
 activity_record through the service layer, by one writer and by WRITERS processes writing at once; and for SQLite
-the 90-day report at --sqlite-activities.
+the 90-day report at --sqlite-activities. Before and after each database's timings it times a plain Python loop
+(machine_speed), because this kind of machine's speed drifts by half between runs.
 Each database runs in its own subprocess (Django reads DATABASE_URL once).
 """
 
@@ -470,6 +471,18 @@ def time_writes(count: int) -> float:
     return rate
 
 
+def machine_speed() -> float:
+    """Seconds a plain Python loop of 10 million additions takes: the same machine's speed drifts between runs
+    (seen here from 0.8 to 1.3 s), so the figures printed beside it can be compared."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    seconds = time.perf_counter() - started
+    print(f"  machine speed: a Python loop of 10M additions takes {seconds:.2f} s", flush=True)
+    return seconds
+
+
 def db_size() -> int:
     from django.db import connection
 
@@ -500,10 +513,12 @@ def phase(args: argparse.Namespace) -> None:
         print(f"  generation total     {result['generate_s']:7.1f} s", flush=True)
     result["rows"] = counts()
     print("  rows: " + ", ".join(f"{k}={v:,}" for k, v in result["rows"].items()), flush=True)
+    result["loop_s"] = [machine_speed()]
     result["reports"] = time_reports(["90d", "1y"] if pg else ["90d"], args.runs)
     if pg and args.writes:
         result["writes_per_s"] = time_writes(args.writes)
         result["parallel_writes_per_s"] = time_parallel_writes(args.writes, WRITERS)
+    result["loop_s"].append(machine_speed())
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["db_size_mb"] = db_size() / 2**20
     print(f"  peak RSS {result['peak_rss_mb']:.0f} MB, database size {result['db_size_mb']:.0f} MB", flush=True)
@@ -540,6 +555,10 @@ def verdict(value: float, goal: float, lower_is_better: bool = True) -> str:
     return "met" if met else "NOT met"
 
 
+def speed(result: dict[str, Any]) -> str:
+    return "a 10M-addition Python loop took " + " and ".join(f"{seconds:.2f} s" for seconds in result["loop_s"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--activities", type=int, default=10_000_000, help="PostgreSQL scale (others in proportion)")
@@ -562,6 +581,7 @@ def main() -> None:
         if not args.skip_generate:
             recreate_pg_database(args.pg)
         pg = run_phase(args.pg, args)
+        summary.append("machine speed during the PostgreSQL phase: " + speed(pg))
         for name, key in (("90d", "pg_90d"), ("1y", "pg_1y")):
             median = pg["reports"][name]["median_ms"]
             summary.append(
@@ -580,6 +600,7 @@ def main() -> None:
         if not args.skip_generate:
             Path(args.sqlite).unlink(missing_ok=True)
         sqlite = run_phase(f"sqlite:///{args.sqlite}", args)
+        summary.append("machine speed during the SQLite phase: " + speed(sqlite))
         median = sqlite["reports"]["90d"]["median_ms"]
         summary.append(
             f"SQLite 90d report: {median:.0f} ms median, goal ≤ {GOALS_MS['sqlite_90d']:.0f} ms: "
