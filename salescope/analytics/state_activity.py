@@ -11,8 +11,8 @@ from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 import psycopg
-from psycopg.types.numeric import Int8Dumper
 from django.db import connection
+from psycopg.types.numeric import Int8Dumper
 
 from .state_days import upsert_statement
 from .terms import reply_attempt_sql
