@@ -527,8 +527,8 @@ def _leads(
         f"FROM analytics_dealfact WHERE {where}",
         params,
         keys=["owner_id", "pipeline_id", "reach", "source", "campaign"],
-        sums=[("1", None), ("1", f"response_us <= {SLA_US}"), ("1", won), ("amount_cents", won)],
-        lists=[("response_us", responded), ("contact_id", won)],
+        sums=[("1", None), ("amount_cents", won)],
+        lists=[("response_us", responded), ("contact_id", won)],  # contact_id is never NULL: one per won lead
         ranked=1,
     )
 
@@ -538,11 +538,13 @@ def _leads(
         customers: list[Customers] = []
         found, (delays,) = groups()
         for owner, run in delays.items():
-            of(owner[0]).lead_delays.add_run(run)
-        for (owner, pipeline, reach, source, campaign), (n, sla, won_n, won_cents), (_, contacts) in found:
+            partial = of(owner[0])
+            partial.lead_delays.add_run(run)
+            partial.leads_sla += bisect_right(run.values, SLA_US)  # responses within the SLA: counted off the run
+        for (owner, pipeline, reach, source, campaign), (n, won_cents), (_, contacts) in found:
+            won_n = len(contacts)
             partial = of(owner)
             partial.leads_n += n
-            partial.leads_sla += sla
             partial.cohort_won += won_n
             funnel[(owner, pipeline, reach)] += n
             lead_groups.append(LeadGroup(owner, source, campaign, n, won_n, won_cents))
