@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 from django.db import connection
-from psycopg.types.numeric import Int8Dumper
+from psycopg.types.numeric import Int2, Int4, Int8, Int8Dumper
 
 from .state_days import upsert_statement
 from .terms import reply_attempt_sql
@@ -127,28 +127,27 @@ def _execute_prepared(found: list[Statement]) -> None:
     conn = connection.connection
     alone = connection.get_autocommit() and not connection.in_atomic_block
     cursor: Any = psycopg.Cursor(conn)  # binds parameters on the server, which prepared statements need
-    # Integers as bigint whatever their size (psycopg would pick int2, int4 or int8 by value): one prepared
-    # statement per text, not one per combination of sizes.
-    cursor.adapters.register_dumper(int, Int8Dumper)
+    # Every integer as bigint. psycopg would pick int2, int4 or int8 by a plain int's value (one prepared statement
+    # per combination of sizes), and would cut a value out of range to the size of Django's wrapper (Int4 …);
+    # as bigint, PostgreSQL checks the column's range.
+    for kind in (int, Int2, Int4, Int8):
+        cursor.adapters.register_dumper(kind, Int8Dumper)
     logged = connection.make_debug_cursor(cursor) if connection.queries_logged else None
-    sql = "; ".join(statement for statement, _ in found)
-    with logged.debug_sql(sql, [p for _, params in found for p in params]) if logged else nullcontext():
+    with (
+        logged.debug_sql("; ".join(sql for sql, _ in found), [p for _, params in found for p in params])
+        if logged
+        else nullcontext()
+    ):
         with connection.wrap_database_errors:
             try:
                 with conn.pipeline():
                     if alone:
                         cursor.execute("BEGIN")
                     for statement, params in found:
-                        cursor.execute(statement, [_plain(value) for value in params], prepare=True)
+                        cursor.execute(statement, params, prepare=True)
                     if alone:
                         cursor.execute("COMMIT")
             except BaseException:
                 if alone and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                     conn.execute("ROLLBACK")  # the failed transaction is not left open on the connection
                 raise
-
-
-def _plain(value: Any) -> Any:
-    """Django wraps integers for psycopg by column size (Int4 …); bound on the server, such a wrapper would send a
-    value out of its range cut to its size. As plain ints (bigint), PostgreSQL checks the column's range."""
-    return int(value) if isinstance(value, int) and type(value) is not int and type(value) is not bool else value
